@@ -1,0 +1,59 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AuthModule } from '@app/auth';
+import { MarketModule } from '@app/market';
+import { RuntimeModule, type Runtime } from '@app/runtime';
+import { PlatformMetrics, TelemetryModule } from '@app/telemetry';
+import { WorkerModule } from '../../worker/src/worker.module.js';
+import { FirstRun } from './first-run.js';
+import { formatGraphqlError } from './graphql-errors.js';
+import { graphqlMetricsPlugin } from './graphql-metrics.plugin.js';
+import { HealthController } from './health.controller.js';
+
+export interface ApiOptions {
+  /** Also run the queue processors in this process (embedded `npm start`). */
+  withWorker: boolean;
+  /** Where to write the generated schema; false keeps it in memory. */
+  schemaFile: string | false;
+}
+
+/** The API's domain modules; each brings its resolvers. */
+export const apiDomainModules = [AuthModule, MarketModule];
+
+@Module({})
+export class ApiModule {
+  static forRoot(runtime: Runtime, options: ApiOptions): DynamicModule {
+    const production = runtime.config.env === 'production';
+    return {
+      module: ApiModule,
+      imports: [
+        RuntimeModule.forRoot(runtime),
+        TelemetryModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [PlatformMetrics],
+          useFactory: (metrics: PlatformMetrics) => ({
+            autoSchemaFile: options.schemaFile === false ? true : options.schemaFile,
+            sortSchema: true,
+            path: '/graphql',
+            graphiql: !production,
+            introspection: !production,
+            includeStacktraceInErrorResponses: false,
+            formatError: formatGraphqlError,
+            plugins: [graphqlMetricsPlugin(metrics)],
+            context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
+          }),
+        }),
+        ...apiDomainModules,
+        ...(options.withWorker ? [WorkerModule.register()] : []),
+      ],
+      controllers: [HealthController],
+      providers: [
+        FirstRun,
+        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false }) },
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { HttpException } from '@nestjs/common';
+import { AuthError } from '@app/auth';
+import { MarketError } from '@app/market';
+import type { GraphQLFormattedError } from 'graphql';
+
+/**
+ * The one place where domain errors become GraphQL error codes. Resolvers never catch and re-wrap:
+ * each domain throws its own typed error and this table decides what the client sees.
+ */
+const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_INPUT: 'BAD_USER_INPUT',
+  VALIDATION_FAILED: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  CONFLICT: 'CONFLICT',
+};
+
+type DomainError = Error & { code: string; details?: unknown };
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError];
+
+/** Lets later domains register their error class without this file importing every lib twice. */
+export function registerDomainError(cls: new (...args: never[]) => DomainError): void {
+  if (!domainErrorClasses.includes(cls)) domainErrorClasses.push(cls);
+}
+
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown })?.originalError ?? error;
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  if (domainErrorClasses.some((cls) => original instanceof cls)) {
+    const e = original as DomainError;
+    return {
+      ...base,
+      message: e.message,
+      extensions: { code: DOMAIN_CODE_TO_GRAPHQL[e.code] ?? 'BAD_REQUEST', reason: e.code, ...(e.details ? { details: e.details } : {}) },
+    };
+  }
+  if (original instanceof HttpException) {
+    const status = original.getStatus();
+    const body = original.getResponse() as { message?: string | string[] };
+    const message = Array.isArray(body?.message) ? body.message.join('; ') : (body?.message ?? original.message);
+    const code = status === 400 ? 'BAD_USER_INPUT' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+    return { ...base, message, extensions: { code } };
+  }
+  const code = formatted.extensions?.['code'];
+  // Parse and validation errors of the query itself are safe to show; anything else is hidden.
+  if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
+  return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,21 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { PlatformMetrics } from '@app/telemetry';
+
+/** Latency per GraphQL operation and error counts per code. */
+export function graphqlMetricsPlugin(metrics: PlatformMetrics): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      const start = performance.now();
+      return {
+        async willSendResponse(ctx) {
+          const operation = ctx.operationName ?? 'anonymous';
+          const type = ctx.operation?.operation ?? 'unknown';
+          metrics.graphqlDuration.observe({ operation, type }, (performance.now() - start) / 1000);
+          for (const e of ctx.errors ?? []) {
+            metrics.graphqlErrors.inc({ operation, code: String(e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR') });
+          }
+        },
+      };
+    },
+  };
+}

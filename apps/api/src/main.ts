@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { exitOnStartupError, prepareRuntime } from '@app/runtime';
+import { createLogger, PinoNestLogger } from '@app/telemetry';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pinoHttp } from 'pino-http';
+import { ApiModule } from './api.module.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export async function createApiApp(opts: { withWorker: boolean; schemaFile?: string | false; env?: NodeJS.ProcessEnv }) {
+  const runtime = await prepareRuntime(opts.env ?? process.env);
+  const logger = createLogger(runtime.config.logLevel, 'api');
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.forRoot(runtime, { withWorker: opts.withWorker, schemaFile: opts.schemaFile ?? false }),
+    { logger: new PinoNestLogger(logger), bodyParser: true },
+  );
+  app.useBodyParser('json', { limit: '5mb' });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  const consoleDir = join(repoRoot, 'dist/console');
+  if (existsSync(consoleDir)) {
+    app.useStaticAssets(consoleDir, { prefix: '/console' });
+    // Client-side routes of the single-page console all serve index.html.
+    app.use(/^\/console(\/.*)?$/, (_req: unknown, res: { sendFile: (p: string) => void }) => res.sendFile(join(consoleDir, 'index.html')));
+  }
+  app.enableCors({ origin: runtime.config.env === 'production' ? false : true });
+  return { app, runtime, logger };
+}
+
+async function main() {
+  const withWorker = process.argv.includes('--with-worker');
+  const { app, runtime, logger } = await createApiApp({ withWorker });
+  const { config, endpoint } = runtime;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining jobs and closing pools');
+    const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+    await app.close();
+    await endpoint.close();
+    clearTimeout(timer);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  await app.listen(config.port, config.host);
+  const url = await app.getUrl();
+  const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost').replace('0.0.0.0', 'localhost');
+  const mode = endpoint.embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
+  const queue = config.usesRedis ? 'Redis' : 'PostgreSQL';
+  logger.info({ url: base, database: mode, queue, worker: withWorker }, 'Matchlab API ready');
+  process.stdout.write(`Matchlab API on ${base}/graphql, console on ${base}/console (database: ${mode}; queue: ${queue}${withWorker ? '; worker in-process' : ''})\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch(exitOnStartupError);
+}

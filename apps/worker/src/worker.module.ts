@@ -1,0 +1,17 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MarketCoreModule } from '@app/market';
+import { QueueNames } from '@app/queue';
+import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
+
+/** Every queue processor. Imported by the worker app, and by the API in single-process mode. */
+@Module({})
+export class WorkerModule {
+  static register(): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [MarketCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler],
+    };
+  }
+}

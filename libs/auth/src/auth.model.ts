@@ -1,0 +1,65 @@
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ROLES, type Role } from './permissions.js';
+
+export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };
+registerEnumType(RoleEnum, { name: 'Role' });
+
+@ObjectType('Session')
+export class SessionModel {
+  @Field({ description: 'Send as `Authorization: Bearer <token>`.' })
+  token!: string;
+
+  @Field()
+  expiresAt!: Date;
+
+  @Field(() => RoleEnum)
+  role!: Role;
+}
+
+@ObjectType('ApiKey')
+export class ApiKeyModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  prefix!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => RoleEnum)
+  role!: Role;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  lastUsedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  revokedAt!: Date | null;
+}
+
+@ObjectType('CreatedApiKey')
+export class CreatedApiKeyModel {
+  @Field({ description: 'The whole key. Shown only now; store it safely.' })
+  key!: string;
+
+  @Field(() => ApiKeyModel)
+  apiKey!: ApiKeyModel;
+}
+
+@ObjectType('Principal')
+export class PrincipalModel {
+  @Field()
+  kind!: string;
+
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => RoleEnum)
+  role!: Role;
+
+  @Field()
+  label!: string;
+}

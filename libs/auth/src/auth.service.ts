@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AppConfig } from '@app/config';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { IsNull, Repository } from 'typeorm';
+import { ApiKeyEntity } from './api-key.entity.js';
+import { AuthError } from './auth.errors.js';
+import { hashPassword, sha256Hex, verifyPassword } from './passwords.js';
+import { ROLES, type Role } from './permissions.js';
+import type { Principal } from './principal.js';
+import { UserEntity } from './user.entity.js';
+
+const TOKEN_TTL_SECONDS = 3600;
+const KEY_PATTERN = /^mlk_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})$/;
+
+@Injectable()
+export class AuthService {
+  private readonly secret: Uint8Array;
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.secret = new TextEncoder().encode(config.authSecret);
+  }
+
+  async createUser(email: string, password: string, role: Role): Promise<UserEntity> {
+    if (!ROLES.includes(role)) throw new AuthError('INVALID_INPUT', `unknown role "${role}"`);
+    if (password.length < 8) throw new AuthError('INVALID_INPUT', 'password must be at least 8 characters');
+    const normalized = email.trim().toLowerCase();
+    if (await this.users.exists({ where: { email: normalized } })) throw new AuthError('INVALID_INPUT', `user ${normalized} exists`);
+    return this.users.save(this.users.create({ email: normalized, passwordHash: await hashPassword(password), role }));
+  }
+
+  /** Creates the admin if no user exists yet. Returns the generated password, or null when nothing was created. */
+  async ensureAdmin(email: string, password?: string): Promise<{ email: string; password: string } | null> {
+    if ((await this.users.count()) > 0) return null;
+    const pw = password ?? randomBytes(12).toString('base64url');
+    await this.createUser(email, pw, 'admin');
+    return { email: email.toLowerCase(), password: pw };
+  }
+
+  async login(email: string, password: string): Promise<{ token: string; expiresAt: Date; user: UserEntity }> {
+    const user = await this.users.findOne({ where: { email: email.trim().toLowerCase() } });
+    if (!user || !(await verifyPassword(password, user.passwordHash))) {
+      throw new AuthError('INVALID_CREDENTIALS', 'wrong email or password');
+    }
+    const expiresAt = new Date(Date.now() + TOKEN_TTL_SECONDS * 1000);
+    const token = await new SignJWT({ role: user.role, email: user.email })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.secret);
+    return { token, expiresAt, user };
+  }
+
+  /** Returns the key once; only its prefix and hash are stored. */
+  async createApiKey(name: string, role: Role, userId: string | null): Promise<{ key: string; entity: ApiKeyEntity }> {
+    if (!ROLES.includes(role)) throw new AuthError('INVALID_INPUT', `unknown role "${role}"`);
+    const prefix = randomBytes(6).toString('hex').slice(0, 8);
+    const key = `mlk_${prefix}_${randomBytes(24).toString('base64url')}`;
+    const entity = await this.keys.save(this.keys.create({ prefix, keyHash: sha256Hex(key), name, role, userId }));
+    return { key, entity };
+  }
+
+  async revokeApiKey(prefix: string): Promise<void> {
+    const res = await this.keys.update({ prefix, revokedAt: IsNull() }, { revokedAt: new Date() });
+    if (!res.affected) throw new AuthError('NOT_FOUND', `no active API key with prefix ${prefix}`);
+  }
+
+  /** Resolves the Authorization / x-api-key headers to a principal; undefined when none was sent. */
+  async authenticate(authorization?: string, apiKeyHeader?: string): Promise<Principal | undefined> {
+    const apiKey = apiKeyHeader ?? (authorization?.startsWith('ApiKey ') ? authorization.slice(7) : undefined);
+    if (apiKey) return this.principalForKey(apiKey.trim());
+    if (authorization?.startsWith('Bearer ')) {
+      const token = authorization.slice(7).trim();
+      if (token.startsWith('mlk_')) return this.principalForKey(token);
+      try {
+        const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
+        const role = payload['role'] as Role;
+        if (!payload.sub || !ROLES.includes(role)) throw new Error('bad claims');
+        return { kind: 'user', id: payload.sub, role, label: String(payload['email'] ?? payload.sub) };
+      } catch {
+        throw new AuthError('UNAUTHENTICATED', 'invalid or expired token');
+      }
+    }
+    if (authorization) throw new AuthError('UNAUTHENTICATED', 'unsupported Authorization scheme (use Bearer or ApiKey)');
+    return undefined;
+  }
+
+  private async principalForKey(key: string): Promise<Principal> {
+    const m = KEY_PATTERN.exec(key);
+    const entity = m ? await this.keys.findOne({ where: { prefix: m[1]!, revokedAt: IsNull() } }) : null;
+    if (!entity || !timingSafeEqual(Buffer.from(entity.keyHash), Buffer.from(sha256Hex(key)))) {
+      throw new AuthError('UNAUTHENTICATED', 'invalid or revoked API key');
+    }
+    void this.keys.update({ id: entity.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    return { kind: 'api_key', id: entity.id, role: entity.role, label: `key ${entity.prefix} (${entity.name})` };
+  }
+}

@@ -1,0 +1,30 @@
+export const ROLES = ['admin', 'ml_engineer', 'analyst', 'app'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Every permission a resolver can require. `public` needs no credentials at all. */
+export const PERMISSIONS = [
+  'public',
+  'candidates:read',
+  'pii:read',
+  'interactions:read',
+  'interactions:write',
+  'imports:read',
+  'imports:write',
+  'simulate:run',
+  'users:manage',
+  'self:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports:read', 'self:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set(PERMISSIONS),
+  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run']),
+  analyst: new Set(READ_ALL),
+  app: new Set(['interactions:write', 'self:read']),
+};
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return permission === 'public' || ROLE_PERMISSIONS[role].has(permission);
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { configSchema, type RawConfig } from './config.schema.js';
+
+export type Environment = RawConfig['NODE_ENV'];
+
+/** The typed configuration every app receives; built once at boot by {@link loadConfig}. */
+export class AppConfig {
+  readonly env: Environment;
+  readonly port: number;
+  readonly host: string;
+  /** Unset means "embedded PGlite under dataDir". */
+  readonly databaseUrl?: string;
+  /** Unset means "no Redis: BullMQ and the key-value store run on Postgres". */
+  readonly redisUrl?: string;
+  readonly queueDatabaseUrl?: string;
+  readonly dataDir: string;
+  readonly seed: { onStart: boolean; candidates: number; jobs: number; days: number };
+  readonly authSecret: string;
+  readonly admin: { email: string; password?: string };
+  readonly logLevel: RawConfig['LOG_LEVEL'];
+  readonly baseCurrency: string;
+  readonly queuePrefix: string;
+  readonly shutdownTimeoutMs: number;
+
+  constructor(raw: RawConfig, authSecret: string) {
+    this.env = raw.NODE_ENV;
+    this.port = raw.PORT;
+    this.host = raw.HOST;
+    this.databaseUrl = raw.DATABASE_URL;
+    this.redisUrl = raw.REDIS_URL;
+    this.queueDatabaseUrl = raw.QUEUE_DATABASE_URL;
+    this.dataDir = resolve(raw.MATCHLAB_DATA_DIR);
+    this.seed = {
+      onStart: raw.MATCHLAB_SEED_ON_START,
+      candidates: raw.MATCHLAB_SEED_CANDIDATES,
+      jobs: raw.MATCHLAB_SEED_JOBS,
+      days: raw.MATCHLAB_SEED_DAYS,
+    };
+    this.authSecret = authSecret;
+    this.admin = { email: raw.ADMIN_EMAIL, password: raw.ADMIN_PASSWORD };
+    this.logLevel = raw.LOG_LEVEL;
+    this.baseCurrency = raw.BASE_CURRENCY;
+    this.queuePrefix = raw.QUEUE_PREFIX;
+    this.shutdownTimeoutMs = raw.SHUTDOWN_TIMEOUT_MS;
+  }
+
+  get embeddedDatabase(): boolean {
+    return this.databaseUrl === undefined;
+  }
+
+  get usesRedis(): boolean {
+    return this.redisUrl !== undefined;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`config: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment. Throws {@link ConfigError} naming the first bad variable.
+ * Without AUTH_SECRET outside production, a random secret is generated once and kept in the data dir.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const got = env[variable];
+    throw new ConfigError(variable, `${issue.message}${got !== undefined ? ` (got "${got}")` : ''}`);
+  }
+  const raw = parsed.data;
+  let secret = raw.AUTH_SECRET;
+  if (!secret) {
+    if (raw.NODE_ENV === 'production') throw new ConfigError('AUTH_SECRET', 'is required in production');
+    secret = persistedSecret(resolve(raw.MATCHLAB_DATA_DIR));
+  }
+  return new AppConfig(raw, secret);
+}
+
+function persistedSecret(dataDir: string): string {
+  const file = join(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** For entry points: load the config or print one line and exit. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

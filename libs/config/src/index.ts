@@ -1,0 +1,2 @@
+export { AppConfig, ConfigError, loadConfig, loadConfigOrExit, type Environment } from './app-config.js';
+export { configSchema } from './config.schema.js';

@@ -1,0 +1,16 @@
+export { MarketModule, MarketCoreModule, marketResolvers } from './market.module.js';
+export { MarketError, type MarketErrorCode } from './market.errors.js';
+export * from './shared/enums.js';
+export { CompanyEntity } from './companies/company.entity.js';
+export { JobEntity } from './jobs/job.entity.js';
+export { JobService } from './jobs/job.service.js';
+export { JobModel } from './jobs/job.model.js';
+export { toJobModel } from './jobs/job.mapper.js';
+export { CandidateEntity, type CandidatePreferences } from './candidates/candidate.entity.js';
+export { ResumeEntity } from './candidates/resume.entity.js';
+export { CandidateService } from './candidates/candidate.service.js';
+export { CandidateModel } from './candidates/candidate.model.js';
+export { InteractionEntity } from './interactions/interaction.entity.js';
+export { InteractionService } from './interactions/interaction.service.js';
+export { InteractionModel } from './interactions/interaction.model.js';
+export { InteractionTypeEnum, SortDirection } from './shared/graphql-enums.js';

@@ -1,0 +1,2 @@
+export { QueueModule, QueueBackendInfo, queueConnectionOptions } from './queue.module.js';
+export { QueueNames, type QueueName } from './queue-names.js';

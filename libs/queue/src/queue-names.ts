@@ -1,0 +1,7 @@
+/** Every queue, named once. Producers live in domain libs, processors in apps/worker. */
+export const QueueNames = {
+  imports: 'imports',
+  simulation: 'simulation',
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

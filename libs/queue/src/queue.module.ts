@@ -1,0 +1,43 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
+import type { DatabaseEndpoint } from '@app/db';
+import { createPostgresBackend, setDefaultBackendFactory, type QueueOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** Which backend BullMQ runs on, for health checks and logs. */
+export class QueueBackendInfo {
+  constructor(readonly backend: 'redis' | 'postgres') {}
+}
+
+/**
+ * BullMQ on Redis when REDIS_URL is set; otherwise on BullMQ's own PostgreSQL backend (the same
+ * processors, no Redis). A separate queue database (always so on embedded PGlite, which cannot give each
+ * connection its own search_path) keeps BullMQ's tables in `public`; a shared one gets its own schema.
+ */
+export function queueConnectionOptions(config: AppConfig, endpoint: DatabaseEndpoint): QueueOptions {
+  if (config.redisUrl) {
+    return { connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }), prefix: config.queuePrefix };
+  }
+  setDefaultBackendFactory(createPostgresBackend as never);
+  const connection = {
+    connectionString: endpoint.queueUrl,
+    schema: endpoint.separateQueueDatabase ? 'public' : `${config.queuePrefix.replace(/-/g, '_')}_queue`,
+    migrate: true,
+    max: endpoint.embedded ? 2 : 6,
+  };
+  return { connection: connection as never };
+}
+
+@Global()
+@Module({})
+export class QueueModule {
+  static forRoot(config: AppConfig, endpoint: DatabaseEndpoint): DynamicModule {
+    return {
+      module: QueueModule,
+      imports: [BullModule.forRoot(queueConnectionOptions(config, endpoint))],
+      providers: [{ provide: QueueBackendInfo, useValue: new QueueBackendInfo(config.redisUrl ? 'redis' : 'postgres') }],
+      exports: [QueueBackendInfo, BullModule],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+import { MarketSchema1764100000000 } from './1764100000000-MarketSchema.js';
+import { AuthAndKeyValue1764100001000 } from './1764100001000-AuthAndKeyValue.js';
+
+/** Every migration, in order. Hand-written and reviewed; the app never uses `synchronize`. */
+export const migrations = [MarketSchema1764100000000, AuthAndKeyValue1764100001000];
