@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configSchema, type RawConfig } from './config.schema.js';
 
@@ -98,7 +98,7 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
     return loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      writeSync(2, `${err.message}\n`);
       process.exit(1);
     }
     throw err;

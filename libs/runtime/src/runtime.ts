@@ -1,6 +1,7 @@
 import { AppConfig, ConfigError, loadConfig } from '@app/config';
 import { DatabaseEndpoint, resolveDatabaseEndpoint, runMigrations, ServiceUnreachableError } from '@app/db';
 import { assertRedisReachable } from '@app/kv';
+import { writeSync } from 'node:fs';
 
 /** What every process (api, worker, CLI) needs before Nest boots: config, a reachable database with
  *  migrations applied, and a reachable Redis when one is configured. */
@@ -25,10 +26,11 @@ export async function prepareRuntime(env: NodeJS.ProcessEnv = process.env): Prom
 
 /** Startup failures a user can fix print one line; anything else keeps its stack. */
 export function exitOnStartupError(err: unknown): never {
+  // writeSync: process.exit would drop an asynchronous write to a pipe.
   if (err instanceof ConfigError || err instanceof ServiceUnreachableError) {
-    process.stderr.write(`${err.message}\n`);
+    writeSync(2, `${err.message}\n`);
   } else {
-    process.stderr.write(`startup failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    writeSync(2, `startup failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   }
   process.exit(1);
 }
