@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { PlatformMetrics } from '@app/telemetry';
+import { formatGraphqlError } from './graphql-errors.js';
 
 /** Latency per GraphQL operation and error counts per code. */
 export function graphqlMetricsPlugin(metrics: PlatformMetrics): ApolloServerPlugin {
@@ -12,7 +13,9 @@ export function graphqlMetricsPlugin(metrics: PlatformMetrics): ApolloServerPlug
           const type = ctx.operation?.operation ?? 'unknown';
           metrics.graphqlDuration.observe({ operation, type }, (performance.now() - start) / 1000);
           for (const e of ctx.errors ?? []) {
-            metrics.graphqlErrors.inc({ operation, code: String(e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR') });
+            // Raw errors here: classify them exactly as the client sees them.
+            const code = formatGraphqlError({ message: e.message, extensions: e.extensions }, e).extensions?.['code'];
+            metrics.graphqlErrors.inc({ operation, code: String(code ?? 'INTERNAL_SERVER_ERROR') });
           }
         },
       };

@@ -1,2 +1,3 @@
 export { QueueModule, QueueBackendInfo, queueConnectionOptions } from './queue.module.js';
 export { QueueNames, type QueueName } from './queue-names.js';
+export { QueueInstrumentation } from './queue-instrumentation.js';

@@ -1,9 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import type { DatabaseEndpoint } from '@app/db';
 import { createPostgresBackend, setDefaultBackendFactory, type QueueOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { QueueInstrumentation } from './queue-instrumentation.js';
+import { QueueNames } from './queue-names.js';
 
 /** Which backend BullMQ runs on, for health checks and logs. */
 export class QueueBackendInfo {
@@ -33,11 +36,17 @@ export function queueConnectionOptions(config: AppConfig, endpoint: DatabaseEndp
 @Module({})
 export class QueueModule {
   static forRoot(config: AppConfig, endpoint: DatabaseEndpoint): DynamicModule {
+    // Every process can enqueue on every queue; only the worker module adds processors.
+    const queues = BullModule.registerQueue(...Object.values(QueueNames).map((name) => ({ name })));
     return {
       module: QueueModule,
-      imports: [BullModule.forRoot(queueConnectionOptions(config, endpoint))],
-      providers: [{ provide: QueueBackendInfo, useValue: new QueueBackendInfo(config.redisUrl ? 'redis' : 'postgres') }],
-      exports: [QueueBackendInfo, BullModule],
+      imports: [
+        DiscoveryModule,
+        BullModule.forRoot(queueConnectionOptions(config, endpoint)),
+        queues,
+      ],
+      providers: [{ provide: QueueBackendInfo, useValue: new QueueBackendInfo(config.redisUrl ? 'redis' : 'postgres') }, QueueInstrumentation],
+      exports: [QueueBackendInfo, queues],
     };
   }
 }

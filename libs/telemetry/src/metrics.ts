@@ -42,12 +42,23 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
+  private queueDepthSource?: () => Promise<Array<{ queue: string; state: string; count: number }>>;
+
   readonly queueDepth = new Gauge({
     name: 'matchlab_queue_depth',
-    help: 'Jobs waiting, active or delayed per queue',
+    help: 'Jobs waiting, active, delayed or failed per queue (read at scrape time)',
     labelNames: ['queue', 'state'] as const,
     registers: [this.registry],
+    collect: async () => {
+      const rows = await this.queueDepthSource?.().catch(() => []);
+      for (const r of rows ?? []) this.queueDepth.set({ queue: r.queue, state: r.state }, r.count);
+    },
   });
+
+  /** The queue lib tells where depth comes from; telemetry knows nothing of BullMQ. */
+  onQueueDepthScrape(source: () => Promise<Array<{ queue: string; state: string; count: number }>>): void {
+    this.queueDepthSource = source;
+  }
 
   readonly importRows = new Counter({
     name: 'matchlab_import_rows_total',
