@@ -94,7 +94,7 @@ describe('GraphQL API on a real database', () => {
     expect(metrics.text).toContain('matchlab_graphql_operation_duration_seconds');
     expect(metrics.text).toMatch(/matchlab_graphql_errors_total\{operation="anonymous",code="UNAUTHENTICATED"\} [1-9]/);
     expect(metrics.text).toMatch(/matchlab_queue_depth\{queue="maintenance",state="waiting"\} \d+/);
-    expect(metrics.text).toMatch(/matchlab_http_request_duration_seconds_bucket|matchlab_process_cpu_seconds_total/);
+    expect(metrics.text).toMatch(/matchlab_http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\} [1-9]/);
   });
 
   it('generates the same schema as the committed apps/api/schema.gql', () => {

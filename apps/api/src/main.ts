@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { exitOnStartupError, prepareRuntime } from '@app/runtime';
-import { createLogger, PinoNestLogger } from '@app/telemetry';
+import { createLogger, PinoNestLogger, PlatformMetrics } from '@app/telemetry';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pinoHttp } from 'pino-http';
 import { ApiModule } from './api.module.js';
+import { httpMetricsMiddleware } from './http-metrics.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -20,6 +21,7 @@ export async function createApiApp(opts: { withWorker: boolean; schemaFile?: str
     { logger: new PinoNestLogger(logger), bodyParser: true },
   );
   app.useBodyParser('json', { limit: '5mb' });
+  app.use(httpMetricsMiddleware(app.get(PlatformMetrics)));
   app.use(
     pinoHttp({
       logger,
