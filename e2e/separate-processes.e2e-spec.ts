@@ -60,9 +60,9 @@ describe('api and worker as separate processes on Postgres and Redis', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ jobs(filter: { status: [expired] }) { totalCount items { externalId } } }' }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     expect(res.data.jobs).toEqual({ totalCount: 1, items: [{ externalId: 'old' }] });
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json());
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json() as Promise<any>);
     expect(health).toMatchObject({ status: 'ok', queueBackend: 'redis', checks: { redis: { status: 'up', backend: 'redis' } } });
   });
 

@@ -4,6 +4,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '@app/auth';
 import { MarketModule } from '@app/market';
+import { RegistryModule } from '@app/registry';
 import { RuntimeModule, type Runtime } from '@app/runtime';
 import { PlatformMetrics, TelemetryModule } from '@app/telemetry';
 import { WorkerModule } from '../../worker/src/worker.module.js';
@@ -20,7 +21,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule];
 
 @Module({})
 export class ApiModule {

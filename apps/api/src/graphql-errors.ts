@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { AuthError } from '@app/auth';
 import { MarketError } from '@app/market';
+import { RegistryError } from '@app/registry';
 import type { GraphQLFormattedError } from 'graphql';
 
 /**
@@ -15,10 +16,13 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   INVALID_CREDENTIALS: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   CONFLICT: 'CONFLICT',
+  GATE_REFUSED: 'FAILED_PRECONDITION',
+  ARCHIVED: 'FAILED_PRECONDITION',
+  CORRUPT_ARTIFACT: 'INTERNAL_SERVER_ERROR',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

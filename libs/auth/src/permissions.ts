@@ -13,14 +13,17 @@ export const PERMISSIONS = [
   'simulate:run',
   'users:manage',
   'self:read',
+  'models:read',
+  'models:write',
+  'models:promote',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports:read', 'self:read'];
+const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports:read', 'self:read', 'models:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run']),
+  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote']),
   analyst: new Set(READ_ALL),
   app: new Set(['interactions:write', 'self:read']),
 };

@@ -1,0 +1,251 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { KeyValueStore } from '@app/kv';
+import { createHash } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { assertAlias, assertModelName, parseModelRef } from './model-ref.js';
+import { AliasHistoryEntity, ModelAliasEntity, ModelEntity, ModelVersionEntity } from './model.entity.js';
+import { evaluateGate, parseGate, type PromotionGate } from './promotion-gate.js';
+import { RegistryError } from './registry.errors.js';
+
+export const REGISTRY_EVENTS_CHANNEL = 'matchlab:registry-events';
+
+export interface RegistryEvent {
+  type: 'model.registered' | 'version.created' | 'version.archived' | 'alias.moved';
+  model: string;
+  version?: number;
+  alias?: string;
+  fromVersion?: number | null;
+  at: string;
+}
+
+export interface NewVersion {
+  artifact: Buffer;
+  artifactFormat: string;
+  strategy?: string;
+  params: Record<string, unknown>;
+  dataset: Record<string, unknown>;
+  featureSet?: Record<string, unknown>;
+  codeVersion: string;
+  trainingSeconds: number;
+  metrics?: Record<string, number>;
+  tags?: Record<string, string>;
+  createdBy: string;
+  trainingJobId?: string;
+}
+
+export interface AliasMove {
+  actor: string;
+  reason?: string;
+  experimentKey?: string;
+  /** The experiment was concluded (checked by the experiments domain); satisfies the gate when allowed. */
+  experimentConcluded?: boolean;
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Models, immutable versions, aliases with an append-only history, promotion gates. */
+@Injectable()
+export class RegistryService {
+  constructor(@InjectDataSource() private readonly db: DataSource, @Inject(KeyValueStore) private readonly kv: KeyValueStore) {}
+
+  async registerModel(input: { name: string; strategy: string; description?: string; owner: string; gate?: Partial<PromotionGate> }): Promise<ModelEntity> {
+    assertModelName(input.name);
+    let gate: PromotionGate;
+    try {
+      gate = parseGate(input.gate);
+    } catch (err) {
+      throw new RegistryError('INVALID_INPUT', (err as Error).message);
+    }
+    const repo = this.db.getRepository(ModelEntity);
+    if (await repo.exists({ where: { name: input.name } })) throw new RegistryError('CONFLICT', `model ${input.name} already exists`);
+    const model = await repo.save(repo.create({ name: input.name, strategy: input.strategy, description: input.description ?? '', owner: input.owner, gate: { ...gate } }));
+    await this.publish({ type: 'model.registered', model: model.name, at: new Date().toISOString() });
+    return model;
+  }
+
+  listModels(): Promise<ModelEntity[]> {
+    return this.db.getRepository(ModelEntity).find({ order: { name: 'ASC' } });
+  }
+
+  async getModel(name: string): Promise<ModelEntity> {
+    const model = await this.db.getRepository(ModelEntity).findOne({ where: { name } });
+    if (!model) throw new RegistryError('NOT_FOUND', `model ${name} not found`);
+    return model;
+  }
+
+  versions(modelId: string): Promise<ModelVersionEntity[]> {
+    return this.db.getRepository(ModelVersionEntity).find({ where: { modelId }, order: { version: 'DESC' } });
+  }
+
+  aliases(modelId: string): Promise<ModelAliasEntity[]> {
+    return this.db.getRepository(ModelAliasEntity).find({ where: { modelId }, order: { alias: 'ASC' } });
+  }
+
+  /** Stores the artifact (content-addressed, deduplicated) and the next version number in one transaction. */
+  async createVersion(modelName: string, input: NewVersion): Promise<ModelVersionEntity> {
+    const model = await this.getModel(modelName);
+    if (input.artifact.length === 0) throw new RegistryError('INVALID_INPUT', 'artifact is empty');
+    const digest = sha256(input.artifact);
+    const version = await this.db.transaction(async (tx) => {
+      await tx.query('SELECT id FROM models WHERE id = $1 FOR UPDATE', [model.id]); // serialises version numbering
+      await tx.query('INSERT INTO model_artifacts (sha256, size_bytes, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [digest, input.artifact.length, input.artifact]);
+      const [{ next }] = await tx.query('SELECT coalesce(max(version), 0) + 1 AS next FROM model_versions WHERE model_id = $1', [model.id]);
+      const repo = tx.getRepository(ModelVersionEntity);
+      return repo.save(
+        repo.create({
+          modelId: model.id,
+          version: Number(next),
+          status: 'ready',
+          strategy: input.strategy ?? model.strategy,
+          params: input.params,
+          dataset: input.dataset,
+          featureSet: input.featureSet ?? {},
+          codeVersion: input.codeVersion,
+          trainingSeconds: input.trainingSeconds,
+          artifactSha256: digest,
+          artifactFormat: input.artifactFormat,
+          metrics: input.metrics ?? {},
+          tags: input.tags ?? {},
+          createdBy: input.createdBy,
+          trainingJobId: input.trainingJobId ?? null,
+        }),
+      );
+    });
+    await this.publish({ type: 'version.created', model: model.name, version: version.version, at: new Date().toISOString() });
+    return version;
+  }
+
+  /** A version by "name@alias" or "name/3". */
+  async resolve(ref: string): Promise<{ model: ModelEntity; version: ModelVersionEntity }> {
+    const parsed = parseModelRef(ref);
+    const model = await this.getModel(parsed.model);
+    let version: ModelVersionEntity | null;
+    if ('alias' in parsed) {
+      const alias = await this.db.getRepository(ModelAliasEntity).findOne({ where: { modelId: model.id, alias: parsed.alias } });
+      if (!alias) throw new RegistryError('NOT_FOUND', `model ${model.name} has no alias ${parsed.alias}`);
+      version = await this.db.getRepository(ModelVersionEntity).findOne({ where: { id: alias.versionId } });
+    } else {
+      version = await this.db.getRepository(ModelVersionEntity).findOne({ where: { modelId: model.id, version: parsed.version } });
+    }
+    if (!version) throw new RegistryError('NOT_FOUND', `model version ${ref} not found`);
+    return { model, version };
+  }
+
+  /** The artifact bytes, checked against the checksum the version was registered with. */
+  async loadArtifact(version: ModelVersionEntity): Promise<Buffer> {
+    if (version.status === 'archived') throw new RegistryError('ARCHIVED', `version ${version.version} is archived and cannot be served`);
+    const rows: Array<{ content: Buffer }> = await this.db.query('SELECT content FROM model_artifacts WHERE sha256 = $1', [version.artifactSha256]);
+    const content = rows[0]?.content;
+    if (!content) throw new RegistryError('CORRUPT_ARTIFACT', `artifact ${version.artifactSha256} is missing`);
+    const actual = sha256(content);
+    if (actual !== version.artifactSha256) {
+      throw new RegistryError('CORRUPT_ARTIFACT', `artifact checksum mismatch: expected ${version.artifactSha256}, got ${actual}`);
+    }
+    return content;
+  }
+
+  /** Metrics are attached after registration by evaluation jobs; merged, never removed. */
+  async attachMetrics(versionId: string, metrics: Record<string, number>): Promise<void> {
+    await this.db.query('UPDATE model_versions SET metrics = metrics || $2::jsonb WHERE id = $1', [versionId, JSON.stringify(metrics)]);
+  }
+
+  async setAlias(modelName: string, alias: string, versionNumber: number, move: AliasMove): Promise<{ version: ModelVersionEntity; gateReason: string }> {
+    assertAlias(alias);
+    const model = await this.getModel(modelName);
+    const result = await this.db.transaction(async (tx) => {
+      const target = await this.lockedVersion(tx, model, versionNumber);
+      const current = await this.currentAlias(tx, model, alias);
+      const decision = evaluateGate(parseGate(model.gate), {
+        alias,
+        candidateMetrics: target.metrics,
+        incumbentMetrics: current && current.id !== target.id ? current.metrics : undefined,
+        concludedExperiment: move.experimentConcluded ? move.experimentKey : undefined,
+      });
+      if (!decision.allowed) {
+        throw new RegistryError('GATE_REFUSED', `promotion of ${model.name}/${target.version} to ${alias} refused: ${decision.reason}`, { reason: decision.reason });
+      }
+      await this.writeAlias(tx, model, alias, target, current, 'set', move);
+      return { version: target, gateReason: decision.reason, from: current?.version ?? null };
+    });
+    await this.publish({ type: 'alias.moved', model: model.name, alias, version: result.version.version, fromVersion: result.from, at: new Date().toISOString() });
+    return result;
+  }
+
+  /** Moves the alias back to the version it pointed at before its last move. */
+  async rollbackAlias(modelName: string, alias: string, move: AliasMove): Promise<ModelVersionEntity> {
+    assertAlias(alias);
+    const model = await this.getModel(modelName);
+    const result = await this.db.transaction(async (tx) => {
+      const current = await this.currentAlias(tx, model, alias);
+      if (!current) throw new RegistryError('NOT_FOUND', `model ${model.name} has no alias ${alias}`);
+      const last = await tx.getRepository(AliasHistoryEntity).findOne({ where: { modelId: model.id, alias }, order: { id: 'DESC' } });
+      if (!last?.fromVersion) throw new RegistryError('CONFLICT', `alias ${alias} of ${model.name} has no earlier version to roll back to`);
+      const previous = await this.lockedVersion(tx, model, last.fromVersion);
+      await this.writeAlias(tx, model, alias, previous, current, 'rollback', move);
+      return { previous, from: current.version };
+    });
+    await this.publish({ type: 'alias.moved', model: model.name, alias, version: result.previous.version, fromVersion: result.from, at: new Date().toISOString() });
+    return result.previous;
+  }
+
+  async aliasHistory(modelName: string, alias?: string): Promise<AliasHistoryEntity[]> {
+    const model = await this.getModel(modelName);
+    return this.db.getRepository(AliasHistoryEntity).find({ where: alias ? { modelId: model.id, alias } : { modelId: model.id }, order: { id: 'ASC' } });
+  }
+
+  /** Which version the alias pointed at, at time `at` (null when unset then). */
+  async aliasAt(modelName: string, alias: string, at: Date): Promise<number | null> {
+    const model = await this.getModel(modelName);
+    const rows: Array<{ to_version: number | null }> = await this.db.query(
+      'SELECT to_version FROM model_alias_history WHERE model_id = $1 AND alias = $2 AND date_trunc('milliseconds', at) <= $3 ORDER BY at DESC, id DESC LIMIT 1',
+      [model.id, alias, at],
+    );
+    return rows[0]?.to_version ?? null;
+  }
+
+  async archiveVersion(modelName: string, versionNumber: number): Promise<ModelVersionEntity> {
+    const model = await this.getModel(modelName);
+    const version = await this.db.transaction(async (tx) => {
+      const v = await tx.getRepository(ModelVersionEntity).findOne({ where: { modelId: model.id, version: versionNumber }, lock: { mode: 'pessimistic_write' } });
+      if (!v) throw new RegistryError('NOT_FOUND', `model version ${model.name}/${versionNumber} not found`);
+      const held = await tx.getRepository(ModelAliasEntity).find({ where: { versionId: v.id } });
+      if (held.length) throw new RegistryError('CONFLICT', `${model.name}/${versionNumber} is still ${held.map((a) => a.alias).join(', ')}; move the alias first`);
+      v.status = 'archived';
+      v.archivedAt = new Date();
+      return tx.getRepository(ModelVersionEntity).save(v);
+    });
+    await this.publish({ type: 'version.archived', model: model.name, version: versionNumber, at: new Date().toISOString() });
+    return version;
+  }
+
+  private async lockedVersion(tx: EntityManager, model: ModelEntity, versionNumber: number): Promise<ModelVersionEntity> {
+    const v = await tx.getRepository(ModelVersionEntity).findOne({ where: { modelId: model.id, version: versionNumber } });
+    if (!v) throw new RegistryError('NOT_FOUND', `model version ${model.name}/${versionNumber} not found`);
+    if (v.status === 'archived') throw new RegistryError('ARCHIVED', `${model.name}/${versionNumber} is archived and cannot be promoted`);
+    return v;
+  }
+
+  private async currentAlias(tx: EntityManager, model: ModelEntity, alias: string): Promise<ModelVersionEntity | undefined> {
+    const rows: Array<{ version_id: string }> = await tx.query('SELECT version_id FROM model_aliases WHERE model_id = $1 AND alias = $2 FOR UPDATE', [model.id, alias]);
+    if (!rows[0]) return undefined;
+    return (await tx.getRepository(ModelVersionEntity).findOne({ where: { id: rows[0].version_id } })) ?? undefined;
+  }
+
+  private async writeAlias(tx: EntityManager, model: ModelEntity, alias: string, target: ModelVersionEntity, current: ModelVersionEntity | undefined, action: 'set' | 'rollback', move: AliasMove): Promise<void> {
+    await tx.query(
+      `INSERT INTO model_aliases (model_id, alias, version_id, updated_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (model_id, alias) DO UPDATE SET version_id = excluded.version_id, updated_at = excluded.updated_at`,
+      [model.id, alias, target.id],
+    );
+    await tx.query(
+      `INSERT INTO model_alias_history (model_id, alias, from_version, to_version, action, actor, reason, experiment_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [model.id, alias, current?.version ?? null, target.version, action, move.actor, move.reason ?? '', move.experimentKey ?? null],
+    );
+  }
+
+  private async publish(event: RegistryEvent): Promise<void> {
+    await this.kv.publish(REGISTRY_EVENTS_CHANNEL, JSON.stringify(event)).catch(() => undefined);
+  }
+}
