@@ -198,7 +198,8 @@ export class RegistryService {
   async aliasAt(modelName: string, alias: string, at: Date): Promise<number | null> {
     const model = await this.getModel(modelName);
     const rows: Array<{ to_version: number | null }> = await this.db.query(
-      'SELECT to_version FROM model_alias_history WHERE model_id = $1 AND alias = $2 AND date_trunc('milliseconds', at) <= $3 ORDER BY at DESC, id DESC LIMIT 1',
+      // History times have microseconds; the JS Date asked about has milliseconds.
+      `SELECT to_version FROM model_alias_history WHERE model_id = $1 AND alias = $2 AND date_trunc('milliseconds', at) <= $3 ORDER BY at DESC, id DESC LIMIT 1`,
       [model.id, alias, at],
     );
     return rows[0]?.to_version ?? null;
