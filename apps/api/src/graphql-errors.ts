@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AuthError } from '@app/auth';
+import { EvaluationError } from '@app/evaluation';
 import { MarketError } from '@app/market';
 import { RegistryError } from '@app/registry';
 import type { GraphQLFormattedError } from 'graphql';
@@ -22,7 +23,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, EvaluationError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'models:read',
   'models:write',
   'models:promote',
+  'evaluations:run',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,7 +24,7 @@ const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote']),
+  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote', 'evaluations:run']),
   analyst: new Set(READ_ALL),
   app: new Set(['interactions:write', 'self:read']),
 };

@@ -1,0 +1,89 @@
+import { bootstrapMeanCI, meanOf, type BootstrapOptions } from './bootstrap.js';
+import { EvaluationError } from './evaluation.errors.js';
+import type { PerUserValues } from './kernel.js';
+
+export interface MetricValue {
+  name: string;
+  value: number;
+  ciLow: number;
+  ciHigh: number;
+  /** Users that count for this metric (at least one relevant item; for AUC also a negative). */
+  users: number;
+}
+
+/** The non-NaN values of one column, in user order. */
+export function columnValues(per: PerUserValues, column: string): Float64Array {
+  const c = per.columns.indexOf(column);
+  if (c < 0) throw new EvaluationError('INVALID_INPUT', `unknown metric ${column}`);
+  const n = per.users.length;
+  let m = 0;
+  for (let j = 0; j < n; j++) if (!Number.isNaN(per.values[c * n + j]!)) m++;
+  const out = new Float64Array(m);
+  for (let j = 0, t = 0; j < n; j++) {
+    const v = per.values[c * n + j]!;
+    if (!Number.isNaN(v)) out[t++] = v;
+  }
+  return out;
+}
+
+/** Number of users with at least one relevant item (any rank metric column is defined for exactly those). */
+export function usersWithRelevant(per: PerUserValues): number {
+  const c = per.columns.findIndex((x) => x !== 'auc');
+  if (c < 0) return 0;
+  return columnValues(per, per.columns[c]!).length;
+}
+
+/** Means over users (summed in user order) with a seeded bootstrap CI, then coverage@k for each k. */
+export function aggregate(per: PerUserValues, opts: { bootstrap?: BootstrapOptions; catalogueSize?: number; ks?: readonly number[] } = {}): MetricValue[] {
+  const out: MetricValue[] = [];
+  for (const name of per.columns) {
+    const v = columnValues(per, name);
+    const ci = bootstrapMeanCI(v, opts.bootstrap);
+    out.push({ name, value: meanOf(v), ciLow: ci.low, ciHigh: ci.high, users: v.length });
+  }
+  if (opts.catalogueSize && opts.ks) {
+    for (const k of opts.ks) {
+      let covered = 0;
+      for (let i = 0; i < per.bestPosition.length; i++) if (per.bestPosition[i]! < k) covered++;
+      const value = covered / opts.catalogueSize;
+      out.push({ name: `coverage@${k}`, value, ciLow: value, ciHigh: value, users: per.users.length });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reassembles shard results into global user order, so the merged per-user vector (and every sum and
+ * bootstrap over it) is identical to a single run over all users. Shards must cover disjoint users.
+ */
+export function mergePerUser(parts: PerUserValues[]): PerUserValues {
+  if (parts.length === 0) throw new EvaluationError('INVALID_INPUT', 'nothing to merge');
+  const columns = parts[0]!.columns;
+  for (const p of parts) if (p.columns.join() !== columns.join()) throw new EvaluationError('INVALID_INPUT', 'shards computed different metrics');
+  const total = parts.reduce((s, p) => s + p.users.length, 0);
+  const all = new Int32Array(total);
+  let o = 0;
+  for (const p of parts) {
+    all.set(p.users, o);
+    o += p.users.length;
+  }
+  const order = Int32Array.from(all.keys()).sort((x, y) => all[x]! - all[y]!);
+  const users = new Int32Array(total);
+  for (let j = 0; j < total; j++) {
+    users[j] = all[order[j]!]!;
+    if (j > 0 && users[j] === users[j - 1]) throw new EvaluationError('INVALID_INPUT', `user ${users[j]} evaluated in two shards`);
+  }
+  const position = new Int32Array(total ? users[total - 1]! + 1 : 0);
+  users.forEach((u, j) => (position[u] = j));
+  const values = new Float64Array(columns.length * total);
+  for (const p of parts) {
+    const n = p.users.length;
+    for (let j = 0; j < n; j++) {
+      const dst = position[p.users[j]!]!;
+      for (let c = 0; c < columns.length; c++) values[c * total + dst] = p.values[c * n + j]!;
+    }
+  }
+  const bestPosition = new Int32Array(parts[0]!.bestPosition.length).fill(0x7fffffff);
+  for (const p of parts) for (let i = 0; i < bestPosition.length; i++) if (p.bestPosition[i]! < bestPosition[i]!) bestPosition[i] = p.bestPosition[i]!;
+  return { columns: [...columns], users, values, bestPosition };
+}
