@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { serialiseExtendedProtocol } from './pglite-session-lock.js';
 
 /** A running PGlite instance reachable over the Postgres wire protocol. */
 export interface EmbeddedPostgres {
@@ -32,6 +33,7 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
   ]);
   const db = await PGlite.create(dir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  serialiseExtendedProtocol(server);
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());
   writeFileSync(endpointFile, JSON.stringify({ pid: process.pid, port } satisfies EndpointFile));

@@ -27,7 +27,7 @@ export function queueConnectionOptions(config: AppConfig, endpoint: DatabaseEndp
     connectionString: endpoint.queueUrl,
     schema: endpoint.separateQueueDatabase ? 'public' : `${config.queuePrefix.replace(/-/g, '_')}_queue`,
     migrate: true,
-    max: endpoint.embedded ? 2 : 6,
+    max: endpoint.embedded ? 1 : 6,
   };
   return { connection: connection as never };
 }
