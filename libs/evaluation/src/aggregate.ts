@@ -61,20 +61,21 @@ export function mergePerUser(parts: PerUserValues[]): PerUserValues {
   const columns = parts[0]!.columns;
   for (const p of parts) if (p.columns.join() !== columns.join()) throw new EvaluationError('INVALID_INPUT', 'shards computed different metrics');
   const total = parts.reduce((s, p) => s + p.users.length, 0);
-  const all = new Int32Array(total);
-  let o = 0;
-  for (const p of parts) {
-    all.set(p.users, o);
-    o += p.users.length;
-  }
-  const order = Int32Array.from(all.keys()).sort((x, y) => all[x]! - all[y]!);
+  let maxUser = -1;
+  for (const p of parts) for (let j = 0; j < p.users.length; j++) if (p.users[j]! > maxUser) maxUser = p.users[j]!;
+  // Global order = ascending user index (a counting placement, linear time).
+  const position = new Int32Array(maxUser + 1).fill(-1);
+  for (const p of parts)
+    for (let j = 0; j < p.users.length; j++) {
+      const u = p.users[j]!;
+      if (position[u] !== -1) throw new EvaluationError('INVALID_INPUT', `user ${u} evaluated in two shards`);
+      position[u] = 0;
+    }
   const users = new Int32Array(total);
-  for (let j = 0; j < total; j++) {
-    users[j] = all[order[j]!]!;
-    if (j > 0 && users[j] === users[j - 1]) throw new EvaluationError('INVALID_INPUT', `user ${users[j]} evaluated in two shards`);
+  for (let u = 0, j = 0; u <= maxUser; u++) if (position[u] === 0) {
+    position[u] = j;
+    users[j++] = u;
   }
-  const position = new Int32Array(total ? users[total - 1]! + 1 : 0);
-  users.forEach((u, j) => (position[u] = j));
   const values = new Float64Array(columns.length * total);
   for (const p of parts) {
     const n = p.users.length;
