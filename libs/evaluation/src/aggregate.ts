@@ -1,4 +1,4 @@
-import { bootstrapMeanCI, meanOf, type BootstrapOptions } from './bootstrap.js';
+import { bootstrapMeanCIs, meanOf, type BootstrapOptions } from './bootstrap.js';
 import { EvaluationError } from './evaluation.errors.js';
 import type { PerUserValues } from './kernel.js';
 
@@ -35,12 +35,26 @@ export function usersWithRelevant(per: PerUserValues): number {
 
 /** Means over users (summed in user order) with a seeded bootstrap CI, then coverage@k for each k. */
 export function aggregate(per: PerUserValues, opts: { bootstrap?: BootstrapOptions; catalogueSize?: number; ks?: readonly number[] } = {}): MetricValue[] {
-  const out: MetricValue[] = [];
-  for (const name of per.columns) {
-    const v = columnValues(per, name);
-    const ci = bootstrapMeanCI(v, opts.bootstrap);
-    out.push({ name, value: meanOf(v), ciLow: ci.low, ciHigh: ci.high, users: v.length });
+  // Columns defined for the same users share one set of resamples (same result as one column at a time).
+  const n = per.users.length;
+  const groups = new Map<string, number[]>();
+  per.columns.forEach((_, c) => {
+    let key = '';
+    for (let j = 0; j < n; j++) key += Number.isNaN(per.values[c * n + j]!) ? '0' : '1';
+    const g = groups.get(key);
+    if (g) g.push(c);
+    else groups.set(key, [c]);
+  });
+  const results = new Array<MetricValue>(per.columns.length);
+  for (const cols of groups.values()) {
+    const vectors = cols.map((c) => columnValues(per, per.columns[c]!));
+    const cis = bootstrapMeanCIs(vectors, opts.bootstrap);
+    cols.forEach((c, i) => {
+      const v = vectors[i]!;
+      results[c] = { name: per.columns[c]!, value: meanOf(v), ciLow: cis[i]!.low, ciHigh: cis[i]!.high, users: v.length };
+    });
   }
+  const out: MetricValue[] = results;
   if (opts.catalogueSize && opts.ks) {
     for (const k of opts.ks) {
       let covered = 0;

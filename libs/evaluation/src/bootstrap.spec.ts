@@ -42,3 +42,13 @@ describe('bootstrap and paired comparison', () => {
     expect(c.pValue).toBeGreaterThan(0.01);
   });
 });
+
+describe('shared resamples', () => {
+  it('several columns bootstrapped together give each column\'s own interval exactly', async () => {
+    const { bootstrapMeanCIs } = await import('./bootstrap.js');
+    const rng = new SeededRandom(4);
+    const a = Float64Array.from({ length: 97 }, () => rng.next());
+    const b = Float64Array.from({ length: 97 }, () => rng.next() * 0.3);
+    expect(bootstrapMeanCIs([a, b], { seed: 8, samples: 300 })).toEqual([bootstrapMeanCI(a, { seed: 8, samples: 300 }), bootstrapMeanCI(b, { seed: 8, samples: 300 })]);
+  });
+});

@@ -32,19 +32,37 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
 
 /** Percentile bootstrap CI of the mean over users: resample users with replacement, seeded. */
 export function bootstrapMeanCI(values: Float64Array, opts: BootstrapOptions = {}): Interval {
-  const m = values.length;
-  if (m === 0) return { low: NaN, high: NaN };
+  return bootstrapMeanCIs([values], opts)[0]!;
+}
+
+/**
+ * The same bootstrap for several metrics over the same users (equal-length vectors, user j at index j):
+ * each resample draws user multiplicities once (m seeded draws) and applies them to every vector with a
+ * sequential pass, so a column's interval equals `bootstrapMeanCI(column)` exactly.
+ */
+export function bootstrapMeanCIs(columns: readonly Float64Array[], opts: BootstrapOptions = {}): Interval[] {
+  const m = columns[0]?.length ?? 0;
+  for (const c of columns) if (c.length !== m) throw new Error('bootstrap columns must have equal lengths');
+  if (m === 0) return columns.map(() => ({ low: NaN, high: NaN }));
   const samples = opts.samples ?? 1000;
   const level = opts.level ?? 0.95;
   const rng = new SeededRandom(opts.seed ?? 42);
-  const means = new Float64Array(samples);
+  const means = columns.map(() => new Float64Array(samples));
+  const counts = new Int32Array(m);
   for (let b = 0; b < samples; b++) {
-    let s = 0;
-    for (let t = 0; t < m; t++) s += values[rng.int(m)]!;
-    means[b] = s / m;
+    counts.fill(0);
+    for (let t = 0; t < m; t++) counts[rng.int(m)]!++;
+    for (let c = 0; c < columns.length; c++) {
+      const v = columns[c]!;
+      let s = 0;
+      for (let i = 0; i < m; i++) s += counts[i]! * v[i]!;
+      means[c]![b] = s / m;
+    }
   }
-  means.sort();
-  return { low: quantileSorted(means, (1 - level) / 2), high: quantileSorted(means, 1 - (1 - level) / 2) };
+  return means.map((ms) => {
+    ms.sort();
+    return { low: quantileSorted(ms, (1 - level) / 2), high: quantileSorted(ms, 1 - (1 - level) / 2) };
+  });
 }
 
 export interface PairedComparison {
