@@ -2,7 +2,9 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MarketCoreModule } from '@app/market';
 import { QueueNames } from '@app/queue';
+import { SimulatorModule } from '@app/simulator';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
+import { SimulationProcessor } from './processors/simulation.processor.js';
 
 /** Every queue processor. Imported by the worker app, and by the API in single-process mode. */
 @Module({})
@@ -10,8 +12,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler],
+      imports: [MarketCoreModule, SimulatorModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor],
     };
   }
 }
