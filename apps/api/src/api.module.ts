@@ -3,6 +3,7 @@ import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '@app/auth';
+import { IngestModule } from '@app/ingest';
 import { EvaluationModule } from '@app/evaluation';
 import { MarketModule } from '@app/market';
 import { RegistryModule } from '@app/registry';
@@ -22,7 +23,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, EvaluationModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule];
 
 @Module({})
 export class ApiModule {

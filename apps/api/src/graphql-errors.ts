@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AuthError } from '@app/auth';
+import { IngestError } from '@app/ingest';
 import { EvaluationError } from '@app/evaluation';
 import { MarketError } from '@app/market';
 import { RegistryError } from '@app/registry';
@@ -23,7 +24,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, EvaluationError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

@@ -1,0 +1,14 @@
+export { IngestModule, IngestCoreModule, ingestResolvers } from './ingest.module.js';
+export { ImportService, defaultSource, MAX_GRAPHQL_ROWS, type ImportRunResult, type ImportOptions, type Rejection } from './import.service.js';
+export { IngestError, type IngestErrorCode } from './ingest.errors.js';
+export * from './schemas.js';
+export { normalizeTitle, inferSeniority } from './title.js';
+export { normalizeLocation, normalizeCountry, normalizeCity, usStateCode, mentionsRemote } from './location.js';
+export { annualSalary, PERIODS_PER_YEAR, type CurrencyRates } from './salary.js';
+export { canonicalSkills, canonicalSkill, extractSkills, CANONICAL_SKILLS, skillDomain } from './skills.js';
+export { SKILL_VOCABULARY } from './skills-vocabulary.js';
+export * from './minhash.js';
+export { textPipeline, type TextPipelineOptions } from './text-pipeline.js';
+export { prepareJob, prepareCandidate, prepareResume, normalizeText, normalizeCompany } from './prepare.js';
+export { fileRows, jsonlRows, csvRows, memoryRows, formatFromPath, countLines, type RowSource, type SourceRow, type FileFormat } from './readers.js';
+export { DATASETS, importDataset, type DatasetName } from './datasets.js';

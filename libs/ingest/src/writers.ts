@@ -1,0 +1,266 @@
+import { estimateJaccard, NEAR_DUPLICATE_THRESHOLD } from './minhash.js';
+import { sha1, type PreparedCandidate, type PreparedJob, type PreparedResume } from './prepare.js';
+import type { InteractionRow } from './schemas.js';
+
+export type Query = (sql: string, params?: unknown[]) => Promise<any[]>;
+
+export interface BatchCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  rejections: Array<{ line: number; field: string | null; reason: string }>;
+}
+const emptyCounts = (): BatchCounts => ({ inserted: 0, updated: 0, unchanged: 0, duplicates: 0, rejections: [] });
+
+export interface Lined<T> {
+  line: number;
+  row: T;
+}
+
+const JOB_COLUMNS: Array<[string, string]> = [
+  ['source', 'text'], ['external_id', 'text'], ['company_id', 'bigint'], ['title', 'text'], ['normalized_title', 'text'],
+  ['description', 'text'], ['skills', 'text[]'], ['city', 'text'], ['region', 'text'], ['country', 'text'], ['remote', 'boolean'],
+  ['salary_min', 'double precision'], ['salary_max', 'double precision'], ['salary_currency', 'text'], ['salary_period', 'text'],
+  ['salary_annual_min', 'double precision'], ['salary_annual_max', 'double precision'], ['seniority', 'text'],
+  ['employment_type', 'text'], ['posted_at', 'timestamptz'], ['expires_at', 'timestamptz'], ['content_hash', 'text'],
+  ['minhash', 'integer[]'], ['lsh_bands', 'bigint[]'], ['status', 'text'], ['canonical_job_id', 'bigint'],
+];
+const JOB_UPDATABLE = JOB_COLUMNS.map(([c]) => c).filter((c) => c !== 'source' && c !== 'external_id');
+
+/**
+ * Multi-row upsert of jobs from one JSON parameter. Rows whose every column is already equal are left alone
+ * (not returned → "unchanged"); xmax = 0 tells a fresh insert from an update. A missing posted_at keeps the
+ * stored value (or becomes the import time on first insert), so re-imports stay unchanged.
+ */
+const JOB_UPSERT = `
+  INSERT INTO jobs AS j (${JOB_COLUMNS.map(([c]) => c).join(', ')})
+  SELECT ${JOB_COLUMNS.map(([c]) => (c === 'posted_at' ? 'COALESCE(r.posted_at, e.posted_at, now())' : `r.${c}`)).join(', ')}
+  FROM jsonb_to_recordset($1::jsonb) AS r(${JOB_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})
+  LEFT JOIN jobs e ON e.source = r.source AND e.external_id = r.external_id
+  ON CONFLICT (source, external_id) DO UPDATE SET ${JOB_UPDATABLE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
+  WHERE (${JOB_UPDATABLE.map((c) => `j.${c}`).join(', ')}) IS DISTINCT FROM (${JOB_UPDATABLE.map((c) => `EXCLUDED.${c}`).join(', ')})
+  RETURNING (xmax = 0) AS inserted`;
+
+/** Resolves company names to ids in bulk (insert the missing ones, then one select), cached for the run. */
+export async function resolveCompanies(q: Query, rows: PreparedJob[], cache: Map<string, string>): Promise<void> {
+  const missing = new Map<string, string>();
+  for (const r of rows) if (r.company_key && !cache.has(r.company_key) && !missing.has(r.company_key)) missing.set(r.company_key, r.company!.trim());
+  if (!missing.size) return;
+  const keys = [...missing.keys()];
+  await q(`INSERT INTO companies (name, normalized_name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (normalized_name) DO NOTHING`, [[...missing.values()], keys]);
+  for (const r of await q(`SELECT id, normalized_name FROM companies WHERE normalized_name = ANY($1::text[])`, [keys])) cache.set(r.normalized_name, String(r.id));
+}
+
+interface Canonical {
+  id?: string;
+  batchIndex?: number;
+}
+
+/**
+ * Writes one batch of prepared jobs: exact duplicates (same content hash) and near duplicates (same company,
+ * MinHash Jaccard estimate >= 0.8 via LSH band overlap) get status 'duplicate' and canonical_job_id of the
+ * earliest non-duplicate job (in the database or earlier in the batch); everything else is upserted.
+ */
+export async function writeJobs(q: Query, batch: Array<Lined<PreparedJob>>, companies: Map<string, string>): Promise<BatchCounts> {
+  const counts = emptyCounts();
+  if (!batch.length) return counts;
+  await resolveCompanies(q, batch.map((b) => b.row), companies);
+  const companyOf = (r: PreparedJob) => (r.company_key ? companies.get(r.company_key)! : null);
+
+  // Existing non-duplicate jobs that may be canonical for a row of the batch.
+  const hashes = [...new Set(batch.map((b) => b.row.content_hash))];
+  const companyIds = [...new Set(batch.map((b) => companyOf(b.row)).filter((c): c is string => !!c))];
+  const bands = companyIds.length ? [...new Set(batch.filter((b) => companyOf(b.row)).flatMap((b) => b.row.lsh_bands))] : [];
+  const existing: Array<{ id: string; source: string; external_id: string; content_hash: string; company_id: string | null; minhash: number[] | null }> = await q(
+    `SELECT id::text, source, external_id, content_hash, company_id::text, minhash FROM jobs
+     WHERE status <> 'duplicate' AND (content_hash = ANY($1::text[]) OR (company_id = ANY($2::bigint[]) AND lsh_bands && $3::bigint[]))
+     ORDER BY id`,
+    [hashes, companyIds, bands],
+  );
+  const byHash = new Map<string, typeof existing>();
+  const byCompany = new Map<string, typeof existing>();
+  for (const e of existing) {
+    (byHash.get(e.content_hash) ?? byHash.set(e.content_hash, []).get(e.content_hash)!).push(e);
+    if (e.company_id) (byCompany.get(e.company_id) ?? byCompany.set(e.company_id, []).get(e.company_id)!).push(e);
+  }
+
+  const canonical: Array<Canonical | null> = [];
+  const batchHash = new Map<string, number>();
+  const batchBand = new Map<string, number[]>(); // `${company}:${band}` → batch indices of canonical rows
+  batch.forEach(({ row }, i) => {
+    const self = (e: { source: string; external_id: string }) => e.source === row.source && e.external_id === row.external_id;
+    const company = companyOf(row);
+    let found: Canonical | null = null;
+    const exact = byHash.get(row.content_hash)?.find((e) => !self(e));
+    if (exact) found = { id: exact.id };
+    else if (batchHash.has(row.content_hash)) found = { batchIndex: batchHash.get(row.content_hash)! };
+    else if (company) {
+      const near = byCompany.get(company)?.find((e) => !self(e) && e.minhash && estimateJaccard(e.minhash, row.minhash) >= NEAR_DUPLICATE_THRESHOLD);
+      if (near) found = { id: near.id };
+      else {
+        const seen = new Set<number>();
+        for (const band of row.lsh_bands) {
+          for (const j of batchBand.get(`${company}:${band}`) ?? []) {
+            if (seen.has(j)) continue;
+            seen.add(j);
+            if (estimateJaccard(batch[j]!.row.minhash, row.minhash) >= NEAR_DUPLICATE_THRESHOLD) {
+              found = { batchIndex: j };
+              break;
+            }
+          }
+          if (found) break;
+        }
+      }
+    }
+    canonical.push(found);
+    if (!found) {
+      batchHash.set(row.content_hash, i);
+      if (company) for (const band of row.lsh_bands) {
+        const k = `${company}:${band}`;
+        (batchBand.get(k) ?? batchBand.set(k, []).get(k)!).push(i);
+      }
+    }
+  });
+
+  const record = (r: PreparedJob, canonicalId: string | null) => {
+    const { company: _c, company_key: _k, ...cols } = r;
+    return { ...cols, company_id: companyOf(r), status: canonicalId ? 'duplicate' : r.status, canonical_job_id: canonicalId };
+  };
+  const primary = batch.filter((_, i) => !canonical[i]).map((b) => record(b.row, null));
+  for (const r of primary.length ? await q(JOB_UPSERT, [JSON.stringify(primary)]) : []) r.inserted ? counts.inserted++ : counts.updated++;
+  counts.unchanged += primary.length - counts.inserted - counts.updated;
+
+  const dupIdx = batch.map((_, i) => i).filter((i) => canonical[i]);
+  if (dupIdx.length) {
+    const refs = dupIdx.map((i) => canonical[i]!).filter((c) => c.batchIndex !== undefined).map((c) => batch[c.batchIndex!]!.row.external_id);
+    const ids = new Map<string, string>();
+    if (refs.length) {
+      for (const r of await q(`SELECT id::text, external_id FROM jobs WHERE source = $1 AND external_id = ANY($2::text[])`, [batch[0]!.row.source, refs])) ids.set(r.external_id, r.id);
+    }
+    const dups = dupIdx.map((i) => {
+      const c = canonical[i]!;
+      return record(batch[i]!.row, c.id ?? ids.get(batch[c.batchIndex!]!.row.external_id)!);
+    });
+    const changed = (await q(JOB_UPSERT, [JSON.stringify(dups)])).length;
+    counts.duplicates += changed;
+    counts.unchanged += dups.length - changed;
+  }
+  return counts;
+}
+
+const CANDIDATE_COLUMNS: Array<[string, string]> = [
+  ['source', 'text'], ['external_id', 'text'], ['name', 'text'], ['email', 'text'], ['city', 'text'], ['region', 'text'],
+  ['country', 'text'], ['desired_titles', 'text[]'], ['skills', 'text[]'], ['years_experience', 'real'], ['education_level', 'text'],
+  ['salary_expectation', 'double precision'], ['preferences', 'jsonb'], ['consent_alerts', 'boolean'], ['consent_training', 'boolean'],
+  ['time_zone', 'text'],
+];
+const CANDIDATE_UPDATABLE = CANDIDATE_COLUMNS.map(([c]) => c).filter((c) => c !== 'source' && c !== 'external_id');
+const CANDIDATE_UPSERT = `
+  INSERT INTO candidates AS c (${CANDIDATE_COLUMNS.map(([c]) => c).join(', ')})
+  SELECT ${CANDIDATE_COLUMNS.map(([c]) => `r.${c}`).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${CANDIDATE_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})
+  ON CONFLICT (source, external_id) DO UPDATE SET ${CANDIDATE_UPDATABLE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
+  WHERE (${CANDIDATE_UPDATABLE.map((c) => `c.${c}`).join(', ')}) IS DISTINCT FROM (${CANDIDATE_UPDATABLE.map((c) => `EXCLUDED.${c}`).join(', ')})
+  RETURNING (xmax = 0) AS inserted`;
+
+export async function writeCandidates(q: Query, batch: Array<Lined<PreparedCandidate>>): Promise<BatchCounts> {
+  const counts = emptyCounts();
+  if (!batch.length) return counts;
+  for (const r of await q(CANDIDATE_UPSERT, [JSON.stringify(batch.map((b) => b.row))])) r.inserted ? counts.inserted++ : counts.updated++;
+  counts.unchanged = batch.length - counts.inserted - counts.updated;
+  return counts;
+}
+
+/**
+ * Resumes: identical texts (same content hash) under another external id are duplicates and are not stored.
+ * The resume's candidate (same source) is created as a stub when missing; parsed skills are merged into it.
+ */
+export async function writeResumes(q: Query, batch: Array<Lined<PreparedResume>>): Promise<BatchCounts> {
+  const counts = emptyCounts();
+  if (!batch.length) return counts;
+  const source = batch[0]!.row.source;
+  const existing = await q(`SELECT source, external_id, content_hash FROM resumes WHERE content_hash = ANY($1::text[]) ORDER BY id`, [[...new Set(batch.map((b) => b.row.content_hash))]]);
+  const hashOwner = new Map<string, string>();
+  for (const e of existing) if (!hashOwner.has(e.content_hash)) hashOwner.set(e.content_hash, `${e.source}\u0000${e.external_id}`);
+  const keep: PreparedResume[] = [];
+  for (const { row } of batch) {
+    const key = `${row.source}\u0000${row.external_id}`;
+    const owner = hashOwner.get(row.content_hash);
+    if (owner && owner !== key) {
+      counts.duplicates++;
+      continue;
+    }
+    hashOwner.set(row.content_hash, key);
+    keep.push(row);
+  }
+  if (!keep.length) return counts;
+  const candidateIds = [...new Set(keep.map((r) => r.candidate_external_id))];
+  await q(`INSERT INTO candidates (source, external_id) SELECT $1, unnest($2::text[]) ON CONFLICT (source, external_id) DO NOTHING`, [source, candidateIds]);
+  const rows = await q(
+    `INSERT INTO resumes AS x (source, external_id, candidate_id, category, text, parsed_skills, content_hash)
+     SELECT r.source, r.external_id, c.id, r.category, r.text, r.parsed_skills, r.content_hash
+     FROM jsonb_to_recordset($1::jsonb) AS r(source text, external_id text, candidate_external_id text, category text, text text, parsed_skills text[], content_hash text)
+     JOIN candidates c ON c.source = r.source AND c.external_id = r.candidate_external_id
+     ON CONFLICT (source, external_id) DO UPDATE SET candidate_id = EXCLUDED.candidate_id, category = EXCLUDED.category, text = EXCLUDED.text,
+       parsed_skills = EXCLUDED.parsed_skills, content_hash = EXCLUDED.content_hash, updated_at = now()
+     WHERE (x.candidate_id, x.category, x.content_hash, x.parsed_skills) IS DISTINCT FROM (EXCLUDED.candidate_id, EXCLUDED.category, EXCLUDED.content_hash, EXCLUDED.parsed_skills)
+     RETURNING (xmax = 0) AS inserted`,
+    [JSON.stringify(keep)],
+  );
+  for (const r of rows) r.inserted ? counts.inserted++ : counts.updated++;
+  counts.unchanged += keep.length - counts.inserted - counts.updated;
+  // Merge parsed skills into the candidate's skills (only when something is new, so re-imports change nothing).
+  await q(
+    `UPDATE candidates c SET skills = ARRAY(SELECT DISTINCT unnest(c.skills || s.skills) ORDER BY 1), updated_at = now()
+     FROM (SELECT r.candidate_external_id AS ext, array_agg(DISTINCT sk) AS skills
+           FROM jsonb_to_recordset($1::jsonb) AS r(candidate_external_id text, parsed_skills text[]), unnest(r.parsed_skills) sk GROUP BY 1) s
+     WHERE c.source = $2 AND c.external_id = s.ext AND NOT (c.skills @> s.skills)`,
+    [JSON.stringify(keep.map((r) => ({ candidate_external_id: r.candidate_external_id, parsed_skills: r.parsed_skills }))), source],
+  );
+  return counts;
+}
+
+/** Interactions: candidate and job resolved by external id (unknown → rejected row); dedupe by event id. */
+export async function writeInteractions(q: Query, batch: Array<Lined<InteractionRow>>, source: string): Promise<BatchCounts> {
+  const counts = emptyCounts();
+  if (!batch.length) return counts;
+  const cands = new Map<string, string>();
+  for (const r of await q(`SELECT id::text, external_id FROM candidates WHERE source = $1 AND external_id = ANY($2::text[])`, [source, [...new Set(batch.map((b) => b.row.candidate_external_id))]])) cands.set(r.external_id, r.id);
+  const jobs = new Map<string, string>();
+  const jobKeys = [...new Set(batch.map((b) => `${b.row.job_source ?? source}\u0000${b.row.job_external_id}`))];
+  const bySource = new Map<string, string[]>();
+  for (const k of jobKeys) {
+    const [s, e] = k.split('\u0000') as [string, string];
+    (bySource.get(s) ?? bySource.set(s, []).get(s)!).push(e);
+  }
+  for (const [s, ids] of bySource) {
+    for (const r of await q(`SELECT id::text, external_id FROM jobs WHERE source = $1 AND external_id = ANY($2::text[])`, [s, ids])) jobs.set(`${s}\u0000${r.external_id}`, r.id);
+  }
+
+  const records: unknown[] = [];
+  for (const { line, row } of batch) {
+    const candidateId = cands.get(row.candidate_external_id);
+    const jobId = jobs.get(`${row.job_source ?? source}\u0000${row.job_external_id}`);
+    if (!candidateId) {
+      counts.rejections.push({ line, field: 'candidate_external_id', reason: `unknown candidate ${JSON.stringify(row.candidate_external_id)} in source ${JSON.stringify(source)}` });
+      continue;
+    }
+    if (!jobId) {
+      counts.rejections.push({ line, field: 'job_external_id', reason: `unknown job ${JSON.stringify(row.job_external_id)} in source ${JSON.stringify(row.job_source ?? source)}` });
+      continue;
+    }
+    const eventId = row.event_id ?? sha1([source, row.candidate_external_id, row.job_source ?? source, row.job_external_id, row.type, row.occurred_at.toISOString()].join('|'));
+    records.push({ event_id: eventId, candidate_id: candidateId, job_id: jobId, type: row.type, occurred_at: row.occurred_at.toISOString(), ranking_id: row.ranking_id ?? null, experiment_key: row.experiment_key ?? null, variant: row.variant ?? null, position: row.position ?? null, source });
+  }
+  if (records.length) {
+    const rows = await q(
+      `INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at, ranking_id, experiment_key, variant, position, source)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, candidate_id bigint, job_id bigint, type text, occurred_at timestamptz, ranking_id text, experiment_key text, variant text, position integer, source text)
+       ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
+      [JSON.stringify(records)],
+    );
+    counts.inserted += rows.length;
+    counts.unchanged += records.length - rows.length;
+  }
+  return counts;
+}
