@@ -21,7 +21,7 @@ export class RankedListInput {
   relevant!: RelevantItemInput[];
 }
 
-@ObjectType()
+@ObjectType('EvaluationMetric', { description: 'One aggregate metric over users with its seeded 95% bootstrap interval.' })
 export class MetricValueModel {
   @Field()
   name!: string;
@@ -39,7 +39,7 @@ export class MetricValueModel {
   users!: number;
 }
 
-@ObjectType()
+@ObjectType('ListEvaluation')
 export class ListEvaluationModel {
   @Field(() => Int, { description: 'Users with at least one relevant item.' })
   users!: number;
