@@ -137,9 +137,9 @@ const LEVEL_WEIGHTS = [0.04, 0.22, 0.34, 0.25, 0.11, 0.04];
 const EMPLOYMENT_WEIGHTS = [0.78, 0.07, 0.1, 0.03, 0.02];
 
 const OPENERS = [
-  '{company} is hiring a {title} {where}.',
-  'Join {company} as a {title} {where}.',
-  '{company} is looking for a {title} to join our team {where}.',
+  '{company} is hiring {a} {title} {where}.',
+  'Join {company} as {a} {title} {where}.',
+  '{company} is looking for {a} {title} to join our team {where}.',
 ];
 const SKILL_SENTENCES = [
   'You will work daily with {s0}, {s1} and {s2}.',
@@ -188,7 +188,7 @@ export function generateJob(seed: number, n: number, params: Required<MarketPara
   const expiresAt = postedAt + (30 + rng.int(31)) * DAY_MS;
   const where = remote ? '(remote)' : `in ${location.city}`;
   const description = [
-    fill(rng.pick(OPENERS), { company: company.name, title, where }),
+    fill(rng.pick(OPENERS), { company: company.name, title, where, a: /^[AEIOU]/.test(title) ? 'an' : 'a' }),
     fill(rng.pick(SKILL_SENTENCES), { s0: skills[0]!, s1: skills[1]!, s2: skills[2]! }),
     `Skills: ${skills.join(', ')}.`,
     rng.pick(CLOSERS),
