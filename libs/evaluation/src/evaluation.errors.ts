@@ -1,4 +1,4 @@
-export type EvaluationErrorCode = 'INVALID_INPUT' | 'DUPLICATE_ID' | 'VALIDATION_FAILED';
+export type EvaluationErrorCode = 'INVALID_INPUT' | 'DUPLICATE_ID' | 'VALIDATION_FAILED' | 'CANCELLED';
 
 /** The one error class of the evaluation domain. `DUPLICATE_ID` carries `{ user, item }` in `details`. */
 export class EvaluationError extends Error {

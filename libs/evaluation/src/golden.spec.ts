@@ -77,3 +77,34 @@ describe('golden vectors', () => {
     expect(rankByScores([3, 1, 2], [0, 0, 0])).toEqual([1, 2, 3]);
   });
 });
+
+describe('progress and cancellation hooks', () => {
+  it('reports progress in steps and stops with CANCELLED on an aborted signal', async () => {
+    const { evaluateEncoded } = await import('./kernel.js');
+    const users = 10;
+    const ds = {
+      numUsers: users, numItems: 3,
+      rankOffsets: Int32Array.from({ length: users + 1 }, (_, i) => i * 2), rankItems: Int32Array.from({ length: users * 2 }, (_, i) => i % 2),
+      relOffsets: Int32Array.from({ length: users + 1 }, (_, i) => i), relItems: new Int32Array(users),
+    };
+    const seen: number[] = [];
+    evaluateEncoded(ds, { ks: [1], metrics: ['ndcg'], progressEvery: 4, onProgress: (d) => seen.push(d) });
+    expect(seen).toEqual([4, 8, 10]);
+    const ctl = new AbortController();
+    ctl.abort();
+    expect(() => evaluateEncoded(ds, { ks: [1], metrics: ['ndcg'], signal: ctl.signal })).toThrow('evaluation cancelled after 0 of 10 users');
+  });
+
+  it('detects duplicates across many users (the one-byte stamp table wraps correctly)', async () => {
+    const { evaluateEncoded } = await import('./kernel.js');
+    const users = 600;
+    const rank = Array.from({ length: users }, (_, u) => (u === 599 ? [5, 7, 5] : [5, 7, 9]));
+    const ds = {
+      numUsers: users, numItems: 10,
+      rankOffsets: Int32Array.from({ length: users + 1 }, (_, i) => i * 3), rankItems: Int32Array.from(rank.flat()),
+      relOffsets: Int32Array.from({ length: users + 1 }, (_, i) => i), relItems: new Int32Array(users).fill(7),
+    };
+    expect(() => evaluateEncoded(ds, { ks: [2], metrics: ['ndcg'] })).toThrow('user 599: item 5 appears more than once');
+    expect(evaluateEncoded(ds, { ks: [2], metrics: ['ndcg'] }, Int32Array.from({ length: 599 }, (_, i) => i)).values[0]).toBeCloseTo(1 / Math.log2(3), 12);
+  });
+});

@@ -38,6 +38,11 @@ export interface KernelOptions {
   selfInformation?: Float64Array;
   /** Reject rankings with a repeated item (default true). */
   checkDuplicates?: boolean;
+  /** Called every `progressEvery` users (default 65,536) and at the end with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+  /** Cancellation: checked with each progress step; an aborted signal stops with CANCELLED. */
+  signal?: AbortSignal;
   /** Names for error messages. */
   userName?: (u: number) => string;
   itemName?: (i: number) => string;
@@ -75,11 +80,14 @@ export function discountTable(n: number): Float64Array {
 /** Reusable scratch space, sized for a catalogue; one per thread. */
 class Scratch {
   readonly grade: Float64Array;
-  readonly stamp: Int32Array;
+  /** Duplicate detection: item → stamp of the last user that listed it. One byte per item keeps the table
+   *  cache-resident; stamps cycle 1..255 and the table is cleared once per cycle. */
+  readonly stamp: Uint8Array;
+  current = 0;
   topGrades: Float64Array;
   constructor(numItems: number, maxK: number) {
     this.grade = new Float64Array(numItems);
-    this.stamp = new Int32Array(numItems);
+    this.stamp = new Uint8Array(numItems);
     this.topGrades = new Float64Array(Math.max(1, maxK));
   }
 }
@@ -108,8 +116,14 @@ export function evaluateEncoded(ds: EncodedDataset, opts: KernelOptions, users?:
   opts.metrics.forEach((m, i) => (mIdx[m] = i));
   const gain = opts.gain ?? 'binary';
   const check = opts.checkDuplicates !== false;
-  for (let j = 0; j < n; j++) {
-    evaluateUser(ds, list[j]!, j, n, values, scratch, disc, idealBinary, kArr, nk, nm, mIdx, gain, !!opts.auc, check, opts, bestPosition);
+  const step = opts.progressEvery ?? 65_536;
+  for (let start = 0; start < n; start += step) {
+    if (opts.signal?.aborted) throw new EvaluationError('CANCELLED', `evaluation cancelled after ${start} of ${n} users`, { done: start, total: n });
+    const end = Math.min(n, start + step);
+    for (let j = start; j < end; j++) {
+      evaluateUser(ds, list[j]!, j, n, values, scratch, disc, idealBinary, kArr, nk, nm, mIdx, gain, !!opts.auc, check, opts, bestPosition);
+    }
+    opts.onProgress?.(end, n);
   }
   return { columns, users: list, values, bestPosition };
 }
@@ -150,7 +164,11 @@ function evaluateUser(
   }
   if (check) {
     const stamp = s.stamp;
-    const mark = u + 1;
+    if (s.current === 255) {
+      stamp.fill(0);
+      s.current = 0;
+    }
+    const mark = ++s.current;
     for (let i = rs; i < re; i++) {
       const it = rankItems[i]!;
       if (stamp[it] === mark) throw duplicate(opts, u, it);

@@ -28,7 +28,7 @@ export function evaluateShardsInProcess(ds: EncodedDataset, opts: KernelOptions,
   return mergePerUser(shards.map((users) => evaluateEncoded(ds, opts, users)));
 }
 
-type Transferable = Omit<KernelOptions, 'userName' | 'itemName'>;
+type Transferable = Omit<KernelOptions, 'userName' | 'itemName' | 'onProgress' | 'signal'>;
 
 function toShared<T extends Int32Array | Float64Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
@@ -59,7 +59,7 @@ export function shareDataset(ds: EncodedDataset): EncodedDataset {
  */
 export async function evaluateSharded(ds: EncodedDataset, opts: KernelOptions, shards: Int32Array[], workers = 2): Promise<PerUserValues> {
   const shared = shareDataset(ds);
-  const { userName: _u, itemName: _i, ...plain } = opts;
+  const { userName: _u, itemName: _i, onProgress: _p, signal: _s, ...plain } = opts;
   const options: Transferable = plain;
   const results: PerUserValues[] = new Array(shards.length);
   let next = 0;
