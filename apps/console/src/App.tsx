@@ -1,0 +1,52 @@
+import InteractionIcon from '@mui/icons-material/TouchApp';
+import CandidateIcon from '@mui/icons-material/People';
+import JobIcon from '@mui/icons-material/Work';
+import { lazy, Suspense } from 'react';
+import { Admin, Loading, Resource, type RaRecord } from 'react-admin';
+import { createGraphqlClient } from './api/graphql-client.js';
+import { createAuthProvider } from './auth/auth-provider.js';
+import { LoginPage } from './auth/LoginPage.js';
+import { SessionStore } from './auth/session.js';
+import { createDataProvider } from './data/data-provider.js';
+import { CandidateList, CandidateShow } from './resources/candidates.js';
+import { InteractionList } from './resources/interactions.js';
+import { JobList, JobShow } from './resources/jobs.js';
+
+const sessions = new SessionStore(window.localStorage);
+const request = createGraphqlClient({ url: '/graphql', getToken: () => sessions.token() });
+const dataProvider = createDataProvider(request);
+const authProvider = createAuthProvider(request, sessions);
+
+// The dashboard carries recharts: loaded on demand, in its own chunk.
+const LazyDashboard = lazy(() => import('./dashboard/Dashboard.js'));
+function Dashboard() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyDashboard />
+    </Suspense>
+  );
+}
+
+export function App() {
+  return (
+    <Admin
+      title="Matchlab"
+      dataProvider={dataProvider}
+      authProvider={authProvider}
+      loginPage={LoginPage}
+      dashboard={Dashboard}
+      requireAuth
+      disableTelemetry
+    >
+      <Resource name="jobs" list={JobList} show={JobShow} icon={JobIcon} recordRepresentation="title" />
+      <Resource
+        name="candidates"
+        list={CandidateList}
+        show={CandidateShow}
+        icon={CandidateIcon}
+        recordRepresentation={(c: RaRecord) => `#${c.id}${c['name'] ? ` ${c['name']}` : ''}`}
+      />
+      <Resource name="interactions" list={InteractionList} icon={InteractionIcon} />
+    </Admin>
+  );
+}

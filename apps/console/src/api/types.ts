@@ -1,0 +1,87 @@
+// Record shapes the console reads, mirroring apps/api/schema.gql (only the fields the console selects).
+
+export const SENIORITIES = ['intern', 'junior', 'mid', 'senior', 'lead', 'executive'] as const;
+export type Seniority = (typeof SENIORITIES)[number];
+export const JOB_STATUSES = ['active', 'expired', 'closed', 'duplicate'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const EMPLOYMENT_TYPES = ['full_time', 'part_time', 'contract', 'temporary', 'internship'] as const;
+export type EmploymentType = (typeof EMPLOYMENT_TYPES)[number];
+export const INTERACTION_TYPES = ['impression', 'click', 'save', 'apply', 'dismiss'] as const;
+export type InteractionType = (typeof INTERACTION_TYPES)[number];
+export const EDUCATION_LEVELS = ['none', 'high_school', 'associate', 'bachelor', 'master', 'phd'] as const;
+export type EducationLevel = (typeof EDUCATION_LEVELS)[number];
+export const ROLES = ['admin', 'ml_engineer', 'analyst', 'app'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Annualised salaries are in the API's base currency (libs/ingest: USD unless configured otherwise). */
+export const BASE_CURRENCY = 'USD';
+
+export interface Job {
+  id: string;
+  title: string;
+  normalizedTitle: string;
+  description: string;
+  skills: string[];
+  company: { id: string; name: string } | null;
+  location: { city: string | null; region: string | null; country: string | null; remote: boolean };
+  salary: {
+    min: number | null;
+    max: number | null;
+    currency: string | null;
+    period: string | null;
+    annualMin: number | null;
+    annualMax: number | null;
+  } | null;
+  seniority: Seniority | null;
+  employmentType: EmploymentType | null;
+  postedAt: string;
+  expiresAt: string | null;
+  status: JobStatus;
+  source: string;
+  externalId: string;
+  canonicalJobId: string | null;
+}
+
+export interface Candidate {
+  id: string;
+  externalId: string;
+  source: string;
+  /** Masked ("•••") unless the caller may read PII. */
+  name: string | null;
+  email: string | null;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  desiredTitles: string[];
+  skills: string[];
+  yearsExperience: number | null;
+  educationLevel: EducationLevel | null;
+  salaryExpectation: number | null;
+  timeZone: string | null;
+  consentAlerts: boolean;
+  consentTraining: boolean;
+  preferences: { remote: string | null; minSalary: number | null; maxDistanceKm: number | null; employmentTypes: string[] | null };
+  createdAt: string;
+  resumes: Array<{ id: string; category: string | null; parsedSkills: string[]; text: string; createdAt: string }>;
+}
+
+export interface Interaction {
+  id: string;
+  eventId: string;
+  candidateId: string;
+  jobId: string;
+  type: InteractionType;
+  occurredAt: string;
+  rankingId: string | null;
+  experimentKey: string | null;
+  variant: string | null;
+  position: number | null;
+  source: string;
+}
+
+export interface Principal {
+  id: string;
+  kind: string;
+  label: string;
+  role: Role;
+}

@@ -1,0 +1,75 @@
+import type { DataProvider, GetListResult, Identifier, RaRecord } from 'react-admin';
+import { ApiError } from '../api/api-error.js';
+import type { GraphqlRequest } from '../api/graphql-client.js';
+import {
+  buildCountsOperation,
+  buildListOperation,
+  buildManyOperation,
+  buildOneOperation,
+  resourceDefinition,
+  type RaFilter,
+} from './resources.js';
+
+/** react-admin's DataProvider over our GraphQL API, plus `countMany` for dashboards. */
+export interface MatchlabDataProvider extends DataProvider {
+  /** One totalCount per filter, in order, from a single request. */
+  countMany(resource: string, filters: ReadonlyArray<RaFilter>): Promise<number[]>;
+}
+
+interface Page {
+  page: { totalCount: number; items?: RaRecord[] };
+}
+
+const readOnly = (resource: string, action: string) =>
+  Promise.reject(new ApiError(`The console cannot ${action} ${resource} yet.`, 405, 'NOT_SUPPORTED'));
+
+export function createDataProvider(request: GraphqlRequest): MatchlabDataProvider {
+  const getList = async (resource: string, params: Parameters<DataProvider['getList']>[1]): Promise<GetListResult> => {
+    const def = resourceDefinition(resource);
+    const countOnly = params.meta?.countOnly === true;
+    const op = buildListOperation(def, params, { countOnly });
+    const { page } = await request<Page>(op.query, op.variables);
+    return { data: page.items ?? [], total: page.totalCount };
+  };
+
+  const provider: MatchlabDataProvider = {
+    getList: getList as DataProvider['getList'],
+
+    getOne: (async (resource, params) => {
+      const op = buildOneOperation(resourceDefinition(resource), params.id);
+      const { item } = await request<{ item: RaRecord }>(op.query, op.variables);
+      return { data: item };
+    }) as DataProvider['getOne'],
+
+    getMany: (async (resource, params) => {
+      if (params.ids.length === 0) return { data: [] };
+      const op = buildManyOperation(resourceDefinition(resource), params.ids);
+      try {
+        const data = await request<Record<string, RaRecord | null>>(op.query, op.variables);
+        return { data: Object.values(data).filter((r): r is RaRecord => r != null) };
+      } catch (e) {
+        // One missing reference should not blank the others: fetch them one by one and keep what exists.
+        if (!(e instanceof ApiError) || e.code !== 'NOT_FOUND') throw e;
+        const settled = await Promise.allSettled(params.ids.map((id: Identifier) => provider.getOne(resource, { id })));
+        return { data: settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.data] : [])) };
+      }
+    }) as DataProvider['getMany'],
+
+    getManyReference: ((resource, params) =>
+      getList(resource, { ...params, filter: { ...params.filter, [params.target]: params.id } })) as DataProvider['getManyReference'],
+
+    create: (resource) => readOnly(resource, 'create'),
+    update: (resource) => readOnly(resource, 'edit'),
+    updateMany: (resource) => readOnly(resource, 'edit'),
+    delete: (resource) => readOnly(resource, 'delete'),
+    deleteMany: (resource) => readOnly(resource, 'delete'),
+
+    async countMany(resource, filters) {
+      if (filters.length === 0) return [];
+      const op = buildCountsOperation(resourceDefinition(resource), filters);
+      const data = await request<Record<string, { totalCount: number }>>(op.query, op.variables);
+      return filters.map((_, i) => data[`c${i}`]?.totalCount ?? 0);
+    },
+  };
+  return provider;
+}

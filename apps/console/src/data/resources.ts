@@ -1,0 +1,230 @@
+/**
+ * How each react-admin resource maps onto the API's GraphQL queries. Pure data and functions (no React, no
+ * fetch), so the mapping is unit-tested and a new resource is one more entry here.
+ *
+ * Every list query follows the same shape: `name(filter, sort | direction, offset, limit) { items totalCount }`,
+ * and a single item is `one(id)`.
+ */
+
+export type RaSortOrder = 'ASC' | 'DESC';
+export interface RaSort {
+  field: string;
+  order: RaSortOrder;
+}
+export type RaFilter = Record<string, unknown>;
+
+export interface ResourceDefinition {
+  /** List query field, e.g. `jobs`. */
+  list: string;
+  /** Single-item query field, e.g. `job`. */
+  one: string;
+  /** GraphQL input type of the list filter, e.g. `JobFilter`. */
+  filterType: string;
+  /** How the list is sorted: a sort input (`{ field, direction }`) or a bare `direction` argument. */
+  sort:
+    | { kind: 'input'; type: string; fields: Record<string, string> }
+    | { kind: 'direction'; field: string };
+  /** Selection set of a list row. */
+  listFields: string;
+  /** Selection set of a show page (defaults to listFields). */
+  oneFields?: string;
+  /** react-admin filter values → the API's filter input; undefined when nothing filters. */
+  toFilter(filter: RaFilter): Record<string, unknown> | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Filter value helpers: react-admin inputs give strings, arrays, booleans, '' or null.
+
+const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+
+export function text(v: unknown): string | undefined {
+  if (isBlank(v)) return undefined;
+  return String(v).trim();
+}
+
+export function list(v: unknown): string[] | undefined {
+  if (isBlank(v)) return undefined;
+  const values = (Array.isArray(v) ? v : String(v).split(',')).map((x) => String(x).trim()).filter((x) => x !== '');
+  return values.length ? values : undefined;
+}
+
+export function bool(v: unknown): boolean | undefined {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return undefined;
+}
+
+export function num(v: unknown): number | undefined {
+  if (isBlank(v)) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A date input's value (YYYY-MM-DD or ISO) as an ISO instant. */
+export function instant(v: unknown): string | undefined {
+  const s = text(v);
+  if (!s) return undefined;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** Drops undefined entries; undefined when nothing is left (the API then applies no filter). */
+export function compact(obj: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out = Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+  return Object.keys(out).length ? out : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const JOB_LIST_FIELDS = `id title seniority status postedAt employmentType
+  company { id name }
+  location { city region country remote }
+  salary { min max currency period annualMin annualMax }`;
+
+const JOB_FIELDS = `${JOB_LIST_FIELDS} normalizedTitle description skills expiresAt source externalId canonicalJobId`;
+
+const CANDIDATE_LIST_FIELDS = `id externalId source name email city region country desiredTitles skills yearsExperience
+  educationLevel salaryExpectation createdAt`;
+
+const CANDIDATE_FIELDS = `${CANDIDATE_LIST_FIELDS} timeZone consentAlerts consentTraining
+  preferences { remote minSalary maxDistanceKm employmentTypes }
+  resumes { id category parsedSkills text createdAt }`;
+
+const INTERACTION_FIELDS = 'id eventId candidateId jobId type occurredAt rankingId experimentKey variant position source';
+
+export const RESOURCES: Record<string, ResourceDefinition> = {
+  jobs: {
+    list: 'jobs',
+    one: 'job',
+    filterType: 'JobFilter',
+    sort: { kind: 'input', type: 'JobSort', fields: { id: 'ID', postedAt: 'POSTED_AT', title: 'TITLE', 'salary.annualMax': 'SALARY' } },
+    listFields: JOB_LIST_FIELDS,
+    oneFields: JOB_FIELDS,
+    toFilter: (f) =>
+      compact({
+        search: text(f['q'] ?? f['search']),
+        country: text(f['country'])?.toUpperCase(),
+        city: text(f['city']),
+        remote: bool(f['remote']),
+        seniority: list(f['seniority']),
+        status: list(f['status']),
+        employmentType: list(f['employmentType']),
+        skills: list(f['skills']),
+        companyId: text(f['companyId']),
+        minAnnualSalary: num(f['minAnnualSalary']),
+        postedAfter: instant(f['postedAfter']),
+        postedBefore: instant(f['postedBefore']),
+      }),
+  },
+  candidates: {
+    list: 'candidates',
+    one: 'candidate',
+    filterType: 'CandidateFilter',
+    sort: { kind: 'input', type: 'CandidateSort', fields: { id: 'ID', createdAt: 'CREATED_AT', yearsExperience: 'YEARS_EXPERIENCE' } },
+    listFields: CANDIDATE_LIST_FIELDS,
+    oneFields: CANDIDATE_FIELDS,
+    toFilter: (f) =>
+      compact({
+        search: text(f['q'] ?? f['search']),
+        country: text(f['country'])?.toUpperCase(),
+        city: text(f['city']),
+        skills: list(f['skills']),
+        source: text(f['source']),
+      }),
+  },
+  interactions: {
+    list: 'interactions',
+    one: 'interaction',
+    filterType: 'InteractionFilter',
+    sort: { kind: 'direction', field: 'occurredAt' },
+    listFields: INTERACTION_FIELDS,
+    toFilter: (f) =>
+      compact({
+        candidateId: text(f['candidateId']),
+        jobId: text(f['jobId']),
+        experimentKey: text(f['experimentKey']),
+        rankingId: text(f['rankingId']),
+        types: list(f['types'] ?? f['type']),
+        from: instant(f['from']),
+        to: instant(f['to']),
+      }),
+  },
+};
+
+export function resourceDefinition(resource: string): ResourceDefinition {
+  const def = RESOURCES[resource];
+  if (!def) throw new Error(`The console has no data mapping for resource "${resource}".`);
+  return def;
+}
+
+/** The API caps a page at 500 rows. */
+export const MAX_PAGE_SIZE = 500;
+
+export interface ListParams {
+  pagination?: { page: number; perPage: number };
+  sort?: RaSort;
+  filter?: RaFilter;
+}
+
+export interface GraphqlOperation {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+/** The list query for react-admin's getList params. `countOnly` asks for totalCount alone (dashboards). */
+export function buildListOperation(def: ResourceDefinition, params: ListParams, opts: { countOnly?: boolean } = {}): GraphqlOperation {
+  const page = Math.max(1, params.pagination?.page ?? 1);
+  const perPage = Math.min(MAX_PAGE_SIZE, Math.max(1, params.pagination?.perPage ?? 25));
+  const variables: Record<string, unknown> = {
+    filter: def.toFilter(params.filter ?? {}) ?? null,
+    offset: opts.countOnly ? 0 : (page - 1) * perPage,
+    limit: opts.countOnly ? 1 : perPage,
+  };
+  let sortDecl: string;
+  let sortArg: string;
+  if (def.sort.kind === 'input') {
+    const field = params.sort ? def.sort.fields[params.sort.field] : undefined;
+    // A column the API cannot sort by keeps the API's default order instead of failing.
+    variables['sort'] = field ? { field, direction: params.sort?.order === 'ASC' ? 'ASC' : 'DESC' } : null;
+    sortDecl = `, $sort: ${def.sort.type}`;
+    sortArg = ', sort: $sort';
+  } else {
+    const applies = params.sort?.field === def.sort.field;
+    variables['direction'] = applies ? (params.sort?.order === 'ASC' ? 'ASC' : 'DESC') : null;
+    sortDecl = ', $direction: SortDirection';
+    sortArg = ', direction: $direction';
+  }
+  const selection = opts.countOnly ? 'totalCount' : `totalCount items { ${def.listFields} }`;
+  const query = `query ConsoleList($filter: ${def.filterType}${sortDecl}, $offset: Int, $limit: Int) {
+  page: ${def.list}(filter: $filter${sortArg}, offset: $offset, limit: $limit) { ${selection} }
+}`;
+  return { query, variables };
+}
+
+export function buildOneOperation(def: ResourceDefinition, id: string | number): GraphqlOperation {
+  return {
+    query: `query ConsoleOne($id: ID!) { item: ${def.one}(id: $id) { ${def.oneFields ?? def.listFields} } }`,
+    variables: { id: String(id) },
+  };
+}
+
+/** Several items in one request, one alias per id (`i0`, `i1`, …); used for reference fields. */
+export function buildManyOperation(def: ResourceDefinition, ids: ReadonlyArray<string | number>): GraphqlOperation {
+  const unique = [...new Set(ids.map(String))];
+  const decls = unique.map((_, i) => `$id${i}: ID!`).join(', ');
+  const fields = unique.map((_, i) => `i${i}: ${def.one}(id: $id${i}) { ${def.listFields} }`).join('\n  ');
+  return {
+    query: `query ConsoleMany(${decls}) {\n  ${fields}\n}`,
+    variables: Object.fromEntries(unique.map((id, i) => [`id${i}`, id])),
+  };
+}
+
+/** Counts for several filters of one resource in one request (`c0`, `c1`, … aliases), e.g. jobs per seniority. */
+export function buildCountsOperation(def: ResourceDefinition, filters: ReadonlyArray<RaFilter>): GraphqlOperation {
+  const decls = filters.map((_, i) => `$f${i}: ${def.filterType}`).join(', ');
+  const fields = filters.map((_, i) => `c${i}: ${def.list}(filter: $f${i}, limit: 1) { totalCount }`).join('\n  ');
+  return {
+    query: `query ConsoleCounts(${decls}) {\n  ${fields}\n}`,
+    variables: Object.fromEntries(filters.map((f, i) => [`f${i}`, def.toFilter(f) ?? null])),
+  };
+}
