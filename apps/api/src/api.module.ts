@@ -8,6 +8,7 @@ import { EvaluationModule } from '@app/evaluation';
 import { MarketModule } from '@app/market';
 import { RegistryModule } from '@app/registry';
 import { RuntimeModule, type Runtime } from '@app/runtime';
+import { TrainingModule } from '@app/training';
 import { PlatformMetrics, TelemetryModule } from '@app/telemetry';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { FirstRun } from './first-run.js';
@@ -23,7 +24,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, TrainingModule];
 
 @Module({})
 export class ApiModule {

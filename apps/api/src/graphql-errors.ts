@@ -4,6 +4,7 @@ import { IngestError } from '@app/ingest';
 import { EvaluationError } from '@app/evaluation';
 import { MarketError } from '@app/market';
 import { RegistryError } from '@app/registry';
+import { TrainingError } from '@app/training';
 import type { GraphQLFormattedError } from 'graphql';
 
 /**
@@ -21,10 +22,13 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   GATE_REFUSED: 'FAILED_PRECONDITION',
   ARCHIVED: 'FAILED_PRECONDITION',
   CORRUPT_ARTIFACT: 'INTERNAL_SERVER_ERROR',
+  UNKNOWN_STRATEGY: 'BAD_USER_INPUT',
+  INVALID_PARAMS: 'BAD_USER_INPUT',
+  EMPTY_TRAINING_SET: 'FAILED_PRECONDITION',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

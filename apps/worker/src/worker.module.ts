@@ -3,8 +3,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { MarketCoreModule } from '@app/market';
 import { QueueNames } from '@app/queue';
 import { SimulatorModule } from '@app/simulator';
+import { TrainingCoreModule } from '@app/training';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
+import { TrainingProcessor } from './processors/training.processor.js';
 
 /** Every queue processor. Imported by the worker app, and by the API in single-process mode. */
 @Module({})
@@ -12,8 +14,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor],
     };
   }
 }

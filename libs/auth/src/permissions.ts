@@ -17,6 +17,8 @@ export const PERMISSIONS = [
   'models:write',
   'models:promote',
   'evaluations:run',
+  'training:run',
+  'recommend:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,9 +26,9 @@ const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote', 'evaluations:run']),
-  analyst: new Set(READ_ALL),
-  app: new Set(['interactions:write', 'self:read']),
+  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote', 'evaluations:run', 'training:run', 'recommend:read']),
+  analyst: new Set([...READ_ALL, 'recommend:read']),
+  app: new Set(['interactions:write', 'self:read', 'recommend:read']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

@@ -3,5 +3,6 @@ export const QueueNames = {
   imports: 'imports',
   simulation: 'simulation',
   maintenance: 'maintenance',
+  training: 'training',
 } as const;
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -1,0 +1,11 @@
+export { TrainingModule, TrainingCoreModule, trainingResolvers } from './training.module.js';
+export { TrainingService, DEFAULT_TIMEOUT_SECONDS, DEFAULT_VALIDATION_FRACTION, type TrainingRequest, type SearchRequest, type TrainingJobData, type TrainingResult } from './training.service.js';
+export { ModelServing, canonicalRef, type ServedModel, type Recommendation } from './serving.service.js';
+export { SnapshotService } from './snapshot.service.js';
+export { TrainingError, type TrainingErrorCode } from './training.errors.js';
+export { TrainingJobEntity, type TrainingJobStatus, type TrainingProgress } from './training-job.entity.js';
+export { buildSnapshot, temporalSplit, jobFeatures, candidateFeatures, INTERACTION_WEIGHTS, SENIORITY_ORDINAL, type SnapshotInfo } from './snapshot.js';
+export { planTrials, bestTrial, type SearchPlan, type SearchSpace } from './search.js';
+export { validationMetrics } from './validation.js';
+export { codeVersion } from './code-version.js';
+export { parseJsonObject } from './training.mapper.js';
