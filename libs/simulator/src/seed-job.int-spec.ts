@@ -1,29 +1,45 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../../apps/api/src/main.js';
-import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
+import { AuthCoreModule } from '@app/auth';
 import { QueueNames } from '@app/queue';
-import { SEED_JOB_ID, SEED_JOB_NAME } from './index.js';
+import { prepareRuntime, RuntimeModule, type Runtime } from '@app/runtime';
+import { TelemetryModule } from '@app/telemetry';
+import { FirstRun } from '../../../apps/api/src/first-run.js';
+import { SimulationProcessor } from '../../../apps/worker/src/processors/simulation.processor.js';
+import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
+import { SEED_JOB_ID, SEED_JOB_NAME, SimulatorModule } from './index.js';
+
+/** The API's first-run hook and the worker's simulation processor, without the rest of the apps. */
+@Module({})
+class SeedTestModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return {
+      module: SeedTestModule,
+      imports: [RuntimeModule.forRoot(runtime), TelemetryModule, AuthCoreModule, SimulatorModule],
+      providers: [FirstRun, SimulationProcessor],
+    };
+  }
+}
 
 describe('first-run seed job on the simulation queue', () => {
   let db: TestDatabase;
-  let app: INestApplication;
+  let app: INestApplicationContext;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     db = await createTestDatabase('seedjob');
     const env = appEnv(db, { MATCHLAB_SEED_ON_START: 'true', MATCHLAB_SEED_CANDIDATES: '40', MATCHLAB_SEED_JOBS: '80', MATCHLAB_SEED_DAYS: '2' });
-    const created = await createApiApp({ withWorker: true, env });
-    await created.app.init();
-    app = created.app;
+    const runtime = await prepareRuntime(env);
+    app = await NestFactory.createApplicationContext(SeedTestModule.forRoot(runtime), { logger: ['error'] });
     close = async () => {
       await app.close();
-      await created.runtime.endpoint.close();
+      await runtime.endpoint.close();
     };
-  });
+  }, 180_000); // PGlite start-up is slow on a busy 2-core machine
   afterAll(async () => {
     await close?.();
     await db?.drop();
@@ -32,7 +48,7 @@ describe('first-run seed job on the simulation queue', () => {
   it('seeds the configured market once, with progress 100, and a second enqueue is a no-op', async () => {
     const queue = app.get<Queue>(getQueueToken(QueueNames.simulation));
     let state = '';
-    for (let i = 0; i < 120 && state !== 'completed' && state !== 'failed'; i++) {
+    for (let i = 0; i < 480 && state !== 'completed' && state !== 'failed'; i++) {
       await new Promise((r) => setTimeout(r, 250));
       state = (await (await queue.getJob(SEED_JOB_ID))?.getState()) ?? 'missing';
     }
@@ -49,5 +65,5 @@ describe('first-run seed job on the simulation queue', () => {
     expect(again.id).toBe(SEED_JOB_ID);
     const all = await queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
     expect(all.filter((j) => j.name === SEED_JOB_NAME)).toHaveLength(1);
-  });
+  }, 150_000);
 });

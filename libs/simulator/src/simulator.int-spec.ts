@@ -72,7 +72,7 @@ describe('simulator on a real database', () => {
     };
     sim = app.get(SimulatorService);
     ds = app.get(DataSource);
-  });
+  }, 180_000); // PGlite start-up is slow on a busy 2-core machine
   afterAll(async () => {
     await close?.();
     await db?.drop();
