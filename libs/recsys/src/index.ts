@@ -1,0 +1,17 @@
+export * from './types.js';
+export { RecsysError, type RecsysErrorCode } from './recsys.errors.js';
+export { ARTIFACT_FORMAT_VERSION, decodeArtifact } from './artifact.js';
+export { Catalog } from './catalog.js';
+export { Recommender, STRATEGY_NAMES, type StrategyName, type ResolvedQuery } from './recommender.js';
+export { fitRecommender, loadRecommender, validateParams, isStrategyName } from './strategies.js';
+export { topK } from './topk.js';
+export { PopularityRecommender, popularityParams, type PopularityParams } from './strategies/popularity.js';
+export { ContentRecommender, contentParams, type ContentParams } from './strategies/content.js';
+export { ItemKnnRecommender, UserKnnRecommender, knnParams, type KnnParams } from './strategies/knn.js';
+export { AlsRecommender, alsParams, alsLoss, type AlsParams } from './strategies/als.js';
+export { EaseRecommender, easeParams, type EaseParams } from './strategies/ease.js';
+export { TwoTowerRecommender, twoTowerParams, type TwoTowerParams } from './strategies/two-tower.js';
+export { HybridRecommender, hybridParams, type HybridParams } from './strategies/hybrid.js';
+export { loadTf } from './tf-backend.js';
+export { readInteractionFile, prepareBenchmark, type InteractionFile, type InteractionFormat, type BenchmarkData } from './interaction-file.js';
+export { rankingMetrics } from './metrics-lite.js';
