@@ -37,13 +37,14 @@ export function usersWithRelevant(per: PerUserValues): number {
 export function aggregate(per: PerUserValues, opts: { bootstrap?: BootstrapOptions; catalogueSize?: number; ks?: readonly number[] } = {}): MetricValue[] {
   // Columns defined for the same users share one set of resamples (same result as one column at a time).
   const n = per.users.length;
-  const groups = new Map<string, number[]>();
+  const sameUsers = (a: number, b: number): boolean => {
+    for (let j = 0; j < n; j++) if (Number.isNaN(per.values[a * n + j]!) !== Number.isNaN(per.values[b * n + j]!)) return false;
+    return true;
+  };
+  const groups = new Map<number, number[]>();
   per.columns.forEach((_, c) => {
-    let key = '';
-    for (let j = 0; j < n; j++) key += Number.isNaN(per.values[c * n + j]!) ? '0' : '1';
-    const g = groups.get(key);
-    if (g) g.push(c);
-    else groups.set(key, [c]);
+    for (const [rep, g] of groups) if (sameUsers(rep, c)) return void g.push(c);
+    groups.set(c, [c]);
   });
   const results = new Array<MetricValue>(per.columns.length);
   for (const cols of groups.values()) {
