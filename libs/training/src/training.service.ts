@@ -206,7 +206,10 @@ export class TrainingService {
     let lastWrite = 0;
     let progress: TrainingProgress = { percent: 0, phase: 'snapshot' };
     const report = async (p: TrainingProgress, force = false): Promise<void> => {
-      progress = p;
+      // Later phases keep the last iteration, loss and trial reached, so the final report still shows them.
+      const { iteration, iterations, loss, trial, trials } = progress;
+      progress = { ...strip({ iteration, iterations, loss, trial, trials }), ...p };
+      p = progress;
       await reporter.progress(p).catch(() => undefined);
       if (force || Date.now() - lastWrite > 400) {
         lastWrite = Date.now();
@@ -359,6 +362,10 @@ function phaseProgress(ctx: RunContext, phase: string, from: number, to: number,
     const frac = e.total > 0 ? Math.min(1, e.done / e.total) : 0;
     void ctx.report({ percent: Math.round((from + (to - from) * frac) * 10) / 10, phase: `${phase}:${e.phase}`, iteration: e.done, iterations: e.total, ...(e.loss !== undefined ? { loss: e.loss } : {}), ...extra });
   };
+}
+
+function strip<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function hasPositive(s: TrainingSnapshot): boolean {
