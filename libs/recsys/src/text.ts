@@ -1,7 +1,13 @@
-import natural from 'natural';
+import { createRequire } from 'node:module';
 
-const tokenizer = new natural.WordTokenizer();
-const stop = new Set<string>(natural.stopwords);
+// natural's tokenizer, Porter stemmer and stopword list, loaded by file: the package index also pulls in its
+// sentiment analyser, whose ESM-only dependency breaks jest's CommonJS loader.
+const require = createRequire(import.meta.url);
+const { WordTokenizer } = require('natural/lib/natural/tokenizers/regexp_tokenizer.js') as { WordTokenizer: new () => { tokenize(s: string): string[] } };
+const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(s: string): string };
+const stopwords = (require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words;
+const tokenizer = new WordTokenizer();
+const stop = new Set<string>(stopwords);
 
 /** Lower-cased word tokens without stopwords, Porter-stemmed. */
 export function tokenize(text: string | undefined): string[] {
@@ -9,7 +15,7 @@ export function tokenize(text: string | undefined): string[] {
   const out: string[] = [];
   for (const t of tokenizer.tokenize(text.toLowerCase()) ?? []) {
     if (t.length < 2 || stop.has(t)) continue;
-    out.push(natural.PorterStemmer.stem(t));
+    out.push(PorterStemmer.stem(t));
   }
   return out;
 }
