@@ -6,7 +6,7 @@ import { IngestError } from './ingest.errors.js';
 import { prepareCandidate, prepareJob, prepareResume } from './prepare.js';
 import { assertReadable, countLines, fileRows, formatFromPath, memoryRows, type CsvOptions, type FileFormat, type RowSource } from './readers.js';
 import { candidateRowSchema, describeIssues, interactionRowSchema, jobRowSchema, resumeRowSchema, type ImportKind } from './schemas.js';
-import { writeCandidates, writeInteractions, writeJobs, writeResumes, type BatchCounts, type Lined, type Query } from './writers.js';
+import { LshIndex, writeCandidates, writeInteractions, writeJobs, writeResumes, type BatchCounts, type Lined, type Query } from './writers.js';
 
 export interface Rejection {
   line: number;
@@ -133,13 +133,14 @@ export class ImportService {
   private async process(kind: ImportKind, rows: RowSource, prepare: (r: { line: number; data?: Record<string, unknown>; error?: { field: string | null; reason: string }; raw?: string }) => Prepared | { rejection: Rejection }, opts: ImportOptions, result: ImportRunResult, tx?: Query): Promise<void> {
     const batchSize = opts.batchSize ?? 1000;
     const companies = new Map<string, string>();
+    const lsh = new LshIndex();
     const seen = new Map<string, number>();
     let batch: Prepared[] = [];
     const flush = async () => {
       if (!batch.length) return;
       const current = batch;
       batch = [];
-      const write = (q: Query) => this.writeBatch(kind, q, current, companies, opts.source);
+      const write = (q: Query) => this.writeBatch(kind, q, current, companies, lsh, opts.source);
       const counts = tx ? await write(tx) : await this.db.transaction((m) => write((sql, params) => m.query(sql, params)));
       result.inserted += counts.inserted;
       result.updated += counts.updated;
@@ -171,10 +172,10 @@ export class ImportService {
     opts.onProgress?.(result.totalRows);
   }
 
-  private writeBatch(kind: ImportKind, q: Query, batch: Prepared[], companies: Map<string, string>, source: string): Promise<BatchCounts> {
+  private writeBatch(kind: ImportKind, q: Query, batch: Prepared[], companies: Map<string, string>, lsh: LshIndex, source: string): Promise<BatchCounts> {
     switch (kind) {
       case 'jobs':
-        return writeJobs(q, batch as Lined<any>[], companies);
+        return writeJobs(q, batch as Lined<any>[], companies, lsh);
       case 'candidates':
         return writeCandidates(q, batch as Lined<any>[]);
       case 'resumes':

@@ -83,7 +83,7 @@ export function minhashSignature(items: Iterable<string>, numPerm = DEFAULT_MINH
 }
 
 /** Estimated Jaccard similarity: the share of positions where the signatures agree. */
-export function estimateJaccard(a: readonly number[], b: readonly number[]): number {
+export function estimateJaccard(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length || a.length === 0) throw new Error('signatures must have the same, non-zero length');
   let same = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;

@@ -146,7 +146,7 @@ export interface RowIssue {
 export function describeIssues(error: z.ZodError): RowIssue {
   const parts = error.issues.map((i) => {
     const field = i.path.length ? i.path.join('.') : null;
-    const msg = i.code === 'invalid_type' && i.input === undefined && field ? `${field} is required` : i.message;
+    const msg = i.code === 'invalid_type' && /received undefined/.test(i.message) && field ? `${field} is required` : i.message;
     return { field, msg: field && !msg.startsWith(field) && !msg.includes(field) ? `${field}: ${msg}` : msg };
   });
   return { field: parts[0]?.field ?? null, reason: parts.map((p) => p.msg).join('; ') };

@@ -52,76 +52,99 @@ export async function resolveCompanies(q: Query, rows: PreparedJob[], cache: Map
   for (const r of await q(`SELECT id, normalized_name FROM companies WHERE normalized_name = ANY($1::text[])`, [keys])) cache.set(r.normalized_name, String(r.id));
 }
 
-interface Canonical {
+/** A non-duplicate job that later rows may be near-duplicates of. */
+interface IndexEntry {
   id?: string;
-  batchIndex?: number;
+  source: string;
+  external_id: string;
+  minhash: ArrayLike<number>;
 }
 
 /**
- * Writes one batch of prepared jobs: exact duplicates (same content hash) and near duplicates (same company,
- * MinHash Jaccard estimate >= 0.8 via LSH band overlap) get status 'duplicate' and canonical_job_id of the
- * earliest non-duplicate job (in the database or earlier in the batch); everything else is upserted.
+ * The run's in-memory LSH index: `${company}:${band}` → non-duplicate jobs. A company's existing jobs are
+ * loaded from the database the first time the run meets that company (one query per batch for the new
+ * companies); rows the run writes are added as it goes. Looking band keys up in PostgreSQL instead (GIN `&&`
+ * with ~32k keys per batch, or a join over unnested bands) cost 0.5–7 s per batch.
  */
-export async function writeJobs(q: Query, batch: Array<Lined<PreparedJob>>, companies: Map<string, string>): Promise<BatchCounts> {
+export class LshIndex {
+  readonly companies = new Set<string>();
+  private readonly buckets = new Map<string, IndexEntry[]>();
+
+  add(company: string, bands: readonly (number | string)[], entry: IndexEntry): void {
+    for (const band of bands) {
+      const k = `${company}:${band}`;
+      const list = this.buckets.get(k);
+      if (list) list.push(entry);
+      else this.buckets.set(k, [entry]);
+    }
+  }
+
+  /** First entry of the same company sharing a band whose estimated Jaccard similarity is >= the threshold. */
+  find(company: string, bands: readonly number[], minhash: readonly number[], isSelf: (e: IndexEntry) => boolean): IndexEntry | null {
+    const seen = new Set<IndexEntry>();
+    let best: IndexEntry | null = null;
+    for (const band of bands) {
+      for (const e of this.buckets.get(`${company}:${band}`) ?? []) {
+        if (seen.has(e) || isSelf(e)) continue;
+        seen.add(e);
+        if (estimateJaccard(e.minhash, minhash) >= NEAR_DUPLICATE_THRESHOLD && (!best || order(e) < order(best))) best = e;
+      }
+    }
+    return best;
+  }
+}
+const order = (e: IndexEntry) => (e.id ? Number(e.id) : Number.MAX_SAFE_INTEGER);
+
+async function loadCompanies(q: Query, index: LshIndex, companyIds: string[]): Promise<void> {
+  const fresh = companyIds.filter((c) => !index.companies.has(c));
+  if (!fresh.length) return;
+  for (const c of fresh) index.companies.add(c);
+  const rows = await q(`SELECT id::text, source, external_id, company_id::text, minhash, lsh_bands::text[] AS bands FROM jobs WHERE company_id = ANY($1::bigint[]) AND status <> 'duplicate' AND minhash IS NOT NULL ORDER BY id`, [fresh]);
+  for (const r of rows) index.add(r.company_id, r.bands, { id: r.id, source: r.source, external_id: r.external_id, minhash: Int32Array.from(r.minhash) });
+}
+
+type Canonical = { id: string } | { externalId: string };
+
+/**
+ * Writes one batch of prepared jobs: exact duplicates (same content hash) and near duplicates (same company,
+ * MinHash Jaccard estimate >= 0.8 via LSH bands) get status 'duplicate' and canonical_job_id of the earliest
+ * non-duplicate job (in the database or earlier in the run); everything else is upserted.
+ */
+export async function writeJobs(q: Query, batch: Array<Lined<PreparedJob>>, companies: Map<string, string>, index: LshIndex): Promise<BatchCounts> {
   const counts = emptyCounts();
   if (!batch.length) return counts;
   await resolveCompanies(q, batch.map((b) => b.row), companies);
   const companyOf = (r: PreparedJob) => (r.company_key ? companies.get(r.company_key)! : null);
+  const source = batch[0]!.row.source;
 
-  // Existing non-duplicate jobs that may be canonical for a row of the batch.
   const hashes = [...new Set(batch.map((b) => b.row.content_hash))];
-  const companyIds = [...new Set(batch.map((b) => companyOf(b.row)).filter((c): c is string => !!c))];
-  const bands = companyIds.length ? [...new Set(batch.filter((b) => companyOf(b.row)).flatMap((b) => b.row.lsh_bands))] : [];
-  const existing: Array<{ id: string; source: string; external_id: string; content_hash: string; company_id: string | null; minhash: number[] | null }> = await q(
-    `SELECT id::text, source, external_id, content_hash, company_id::text, minhash FROM jobs
-     WHERE status <> 'duplicate' AND (content_hash = ANY($1::text[]) OR (company_id = ANY($2::bigint[]) AND lsh_bands && $3::bigint[]))
-     ORDER BY id`,
-    [hashes, companyIds, bands],
+  const sameHash: Array<{ id: string; source: string; external_id: string; content_hash: string }> = await q(
+    `SELECT id::text, source, external_id, content_hash FROM jobs WHERE status <> 'duplicate' AND content_hash = ANY($1::text[]) ORDER BY id`,
+    [hashes],
   );
-  const byHash = new Map<string, typeof existing>();
-  const byCompany = new Map<string, typeof existing>();
-  for (const e of existing) {
-    (byHash.get(e.content_hash) ?? byHash.set(e.content_hash, []).get(e.content_hash)!).push(e);
-    if (e.company_id) (byCompany.get(e.company_id) ?? byCompany.set(e.company_id, []).get(e.company_id)!).push(e);
-  }
+  const byHash = new Map<string, typeof sameHash>();
+  for (const e of sameHash) (byHash.get(e.content_hash) ?? byHash.set(e.content_hash, []).get(e.content_hash)!).push(e);
+  await loadCompanies(q, index, [...new Set(batch.map((b) => companyOf(b.row)).filter((c): c is string => !!c))]);
 
   const canonical: Array<Canonical | null> = [];
-  const batchHash = new Map<string, number>();
-  const batchBand = new Map<string, number[]>(); // `${company}:${band}` → batch indices of canonical rows
-  batch.forEach(({ row }, i) => {
-    const self = (e: { source: string; external_id: string }) => e.source === row.source && e.external_id === row.external_id;
+  const batchHash = new Map<string, string>();
+  for (const { row } of batch) {
+    const isSelf = (e: { source: string; external_id: string }) => e.source === row.source && e.external_id === row.external_id;
     const company = companyOf(row);
     let found: Canonical | null = null;
-    const exact = byHash.get(row.content_hash)?.find((e) => !self(e));
+    const exact = byHash.get(row.content_hash)?.find((e) => !isSelf(e));
     if (exact) found = { id: exact.id };
-    else if (batchHash.has(row.content_hash)) found = { batchIndex: batchHash.get(row.content_hash)! };
+    else if (batchHash.has(row.content_hash)) found = { externalId: batchHash.get(row.content_hash)! };
     else if (company) {
-      const near = byCompany.get(company)?.find((e) => !self(e) && e.minhash && estimateJaccard(e.minhash, row.minhash) >= NEAR_DUPLICATE_THRESHOLD);
-      if (near) found = { id: near.id };
-      else {
-        const seen = new Set<number>();
-        for (const band of row.lsh_bands) {
-          for (const j of batchBand.get(`${company}:${band}`) ?? []) {
-            if (seen.has(j)) continue;
-            seen.add(j);
-            if (estimateJaccard(batch[j]!.row.minhash, row.minhash) >= NEAR_DUPLICATE_THRESHOLD) {
-              found = { batchIndex: j };
-              break;
-            }
-          }
-          if (found) break;
-        }
-      }
+      const near = index.find(company, row.lsh_bands, row.minhash, isSelf);
+      if (near) found = near.id ? { id: near.id } : { externalId: near.external_id };
     }
     canonical.push(found);
     if (!found) {
-      batchHash.set(row.content_hash, i);
-      if (company) for (const band of row.lsh_bands) {
-        const k = `${company}:${band}`;
-        (batchBand.get(k) ?? batchBand.set(k, []).get(k)!).push(i);
-      }
+      batchHash.set(row.content_hash, row.external_id);
+      if (company) index.add(company, row.lsh_bands, { source: row.source, external_id: row.external_id, minhash: Int32Array.from(row.minhash) });
     }
-  });
+  }
 
   const record = (r: PreparedJob, canonicalId: string | null) => {
     const { company: _c, company_key: _k, ...cols } = r;
@@ -133,14 +156,14 @@ export async function writeJobs(q: Query, batch: Array<Lined<PreparedJob>>, comp
 
   const dupIdx = batch.map((_, i) => i).filter((i) => canonical[i]);
   if (dupIdx.length) {
-    const refs = dupIdx.map((i) => canonical[i]!).filter((c) => c.batchIndex !== undefined).map((c) => batch[c.batchIndex!]!.row.external_id);
+    const refs = [...new Set(dupIdx.map((i) => canonical[i]!).flatMap((c) => ('externalId' in c ? [c.externalId] : [])))];
     const ids = new Map<string, string>();
     if (refs.length) {
-      for (const r of await q(`SELECT id::text, external_id FROM jobs WHERE source = $1 AND external_id = ANY($2::text[])`, [batch[0]!.row.source, refs])) ids.set(r.external_id, r.id);
+      for (const r of await q(`SELECT id::text, external_id FROM jobs WHERE source = $1 AND external_id = ANY($2::text[])`, [source, refs])) ids.set(r.external_id, r.id);
     }
     const dups = dupIdx.map((i) => {
       const c = canonical[i]!;
-      return record(batch[i]!.row, c.id ?? ids.get(batch[c.batchIndex!]!.row.external_id)!);
+      return record(batch[i]!.row, 'id' in c ? c.id : ids.get(c.externalId)!);
     });
     const changed = (await q(JOB_UPSERT, [JSON.stringify(dups)])).length;
     counts.duplicates += changed;
