@@ -100,6 +100,33 @@ export abstract class Recommender<P = unknown> {
     return out;
   }
 
+  /**
+   * Batch recommendation that may use vectorised scoring (TensorFlow.js matMul) for factor models; the same
+   * results as recommendBatch up to float rounding. Other strategies fall back to recommendBatch.
+   */
+  async recommendMany(candidates: readonly number[], k: number, filters: RecommendFilters = {}, onProgress?: (done: number, total: number) => void): Promise<ScoredJob[][]> {
+    const vecs = this.factorModel();
+    if (!vecs) return this.recommendBatch(candidates, k, filters, onProgress);
+    const { scoreBlocks } = await import('./batch-scoring.js');
+    const d = vecs.dim, q = new Float32Array(candidates.length * d);
+    const resolved = candidates.map((c, t) => { const r = this.resolve(c); q.set(vecs.query(r), t * d); return r; });
+    const global = this.globalMask(filters);
+    const out: ScoredJob[][] = new Array(candidates.length);
+    await scoreBlocks(q, vecs.items, d, (first, count, scores) => {
+      for (let t = 0; t < count; t++) {
+        const r = resolved[first + t]!;
+        out[first + t] = topK(scores.subarray(t * this.numJobs, (t + 1) * this.numJobs), k, this.exclusionMask(r, filters, global));
+      }
+      onProgress?.(first + count, candidates.length);
+    });
+    return out;
+  }
+
+  /** Factor models expose their query vector and item matrix (score = dot product) for vectorised batches. */
+  protected factorModel(): { dim: number; items: Float32Array; query(r: ResolvedQuery): Float32Array } | null {
+    return null;
+  }
+
   /** Why `job` would be filtered out for this candidate under `filters`, or null if it would be kept. */
   explainFilter(q: CandidateQuery | number, job: number, filters: RecommendFilters = {}): string | null {
     const r = this.resolve(q);

@@ -70,6 +70,9 @@ export class AlsRecommender extends Recommender<AlsParams> {
   protected scoreInto(q: ResolvedQuery, out: Float32Array): void {
     dotRows(this.userVector(q), this.itemFactors, this.params.factors, out);
   }
+  protected override factorModel() {
+    return { dim: this.params.factors, items: this.itemFactors, query: (r: ResolvedQuery) => this.userVector(r) };
+  }
   protected exportState(): ModelState { return { meta: {}, arrays: { x: this.userFactors, y: this.itemFactors } }; }
 }
 

@@ -172,6 +172,10 @@ export class TwoTowerRecommender extends Recommender<TwoTowerParams> {
     dotRows(this.candidateVector(q), this.jobVectors, this.params.dim, out);
   }
 
+  protected override factorModel() {
+    return { dim: this.params.dim, items: this.jobVectors, query: (r: ResolvedQuery) => this.candidateVector(r) };
+  }
+
   protected exportState(): ModelState {
     return { meta: {}, arrays: { jobVectors: this.jobVectors, candidateVectors: this.candidateVectors, unknownCandidate: this.unknownCandidate, tokenTable: this.tokenTable, ...this.candTower } };
   }
