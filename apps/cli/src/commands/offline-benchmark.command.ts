@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { fitRecommender, isStrategyName, prepareBenchmark, rankingMetrics, readInteractionFile, RecsysError, STRATEGY_NAMES, validateParams, type InteractionFormat } from '@app/recsys';
+import { evaluateEncoded, type EncodedDataset } from '@app/evaluation';
+import { fitRecommender, isStrategyName, prepareBenchmark, readInteractionFile, RecsysError, STRATEGY_NAMES, validateParams, type InteractionFormat } from '@app/recsys';
 import { CliError, printResult, progressBar } from '../cli-output.js';
 
 interface Options { train: string; test: string; format: string; strategy: string; params?: string; threshold?: string; k: string; json?: boolean }
@@ -56,17 +57,35 @@ async function run(opts: Options) {
   const model = await fitRecommender(opts.strategy, data.snapshot, rawParams, (e) => bar.update(e.done));
   const t1 = performance.now();
   bar.stop();
-  const ranked = model.recommendBatch(users, k, { includeExpired: true, excludeTraining: true });
+  const ranked = await model.recommendMany(users, k, { includeExpired: true, excludeTraining: true });
   const t2 = performance.now();
-  const metrics = rankingMetrics(ranked.map((r) => r.map((x) => x.job)), users.map((u) => data.relevant.get(u)!), k);
-  const { users: evaluated, ...rest } = metrics;
   return {
     strategy: opts.strategy,
     params: model.params as Record<string, unknown>,
-    metrics: { ...rest, users: evaluated! },
+    metrics: evaluate(ranked.map((r) => r.map((x) => x.job)), users.map((u) => data.relevant.get(u)!), data.itemIds.length, k),
     catalogue: { users: data.userIds.length, items: data.itemIds.length, trainInteractions: data.snapshot.interactions.job.length },
     contentFeatures: data.hasContent,
     trainSeconds: (t1 - t0) / 1000,
     recommendSeconds: (t2 - t1) / 1000,
   };
+}
+
+/** Mean Precision/Recall/NDCG/MAP/MRR/HitRate@k over test users, computed by @app/evaluation's kernel. */
+function evaluate(ranked: number[][], relevant: Set<number>[], numItems: number, k: number): Record<string, number> {
+  const rankOffsets = new Int32Array(ranked.length + 1), relOffsets = new Int32Array(ranked.length + 1);
+  ranked.forEach((r, u) => { rankOffsets[u + 1] = rankOffsets[u]! + r.length; relOffsets[u + 1] = relOffsets[u]! + relevant[u]!.size; });
+  const ds: EncodedDataset = {
+    numUsers: ranked.length, numItems,
+    rankOffsets, rankItems: Int32Array.from(ranked.flat()),
+    relOffsets, relItems: Int32Array.from(relevant.flatMap((s) => [...s])),
+  };
+  const per = evaluateEncoded(ds, { ks: [k], metrics: ['precision', 'recall', 'ndcg', 'map', 'mrr', 'hit_rate'] });
+  const n = per.users.length, out: Record<string, number> = {};
+  per.columns.forEach((col, c) => {
+    let sum = 0, cnt = 0;
+    for (let j = 0; j < n; j++) { const v = per.values[c * n + j]!; if (!Number.isNaN(v)) { sum += v; cnt++; } }
+    out[col] = cnt ? sum / cnt : NaN;
+  });
+  out['users'] = n;
+  return out;
 }
