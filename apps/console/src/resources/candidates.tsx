@@ -3,7 +3,7 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { DataTable, DateField, Labeled, List, SearchInput, Show, TextInput, useRecordContext } from 'react-admin';
+import { DataTable, DateField, Labeled, List, Loading, SearchInput, Show, TextInput, useRecordContext } from 'react-admin';
 import { BASE_CURRENCY, type Candidate } from '../api/types.js';
 import { humanize } from '../format.js';
 import { EmptyState } from './EmptyState.js';
@@ -70,7 +70,8 @@ const money = (n: number | null | undefined) =>
 
 function CandidateDetails() {
   const c = useRecordContext<Candidate>();
-  if (!c) return null;
+  // react-admin first shows the row cached by the list (without résumés, preferences…) until getOne answers.
+  if (!c || c.resumes === undefined) return <Loading />;
   return (
     <Box sx={{ p: 2 }}>
       <Typography variant="h5" component="h1" gutterBottom>

@@ -7,6 +7,7 @@ import {
   DateField,
   Labeled,
   List,
+  Loading,
   NullableBooleanInput,
   Pagination,
   ReferenceField,
@@ -76,7 +77,8 @@ const InteractionCol = DataTable.Col<Interaction>;
 
 function JobDetails() {
   const job = useRecordContext<Job>();
-  if (!job) return null;
+  // react-admin first shows the row cached by the list (without description, skills…) until getOne answers.
+  if (!job || job.description === undefined) return <Loading />;
   const annual = job.salary && (job.salary.annualMin != null || job.salary.annualMax != null);
   const fmt = (n: number | null | undefined) => (n == null ? '—' : n.toLocaleString('en-US', money));
   return (
