@@ -136,10 +136,18 @@ export class ImportService {
     const lsh = new LshIndex();
     const seen = new Map<string, number>();
     let batch: Prepared[] = [];
+    // One batch is written while the next one is validated and prepared (CPU and database overlap);
+    // writes stay strictly sequential.
+    let inFlight: Promise<void> = Promise.resolve();
     const flush = async () => {
+      await inFlight;
       if (!batch.length) return;
       const current = batch;
       batch = [];
+      inFlight = writeOne(current);
+      inFlight.catch(() => {}); // handled by the next await; avoids an unhandled-rejection crash meanwhile
+    };
+    const writeOne = async (current: Prepared[]) => {
       const write = (q: Query) => this.writeBatch(kind, q, current, companies, lsh, opts.source);
       const counts = tx ? await write(tx) : await this.db.transaction((m) => write((sql, params) => m.query(sql, params)));
       result.inserted += counts.inserted;
@@ -169,6 +177,7 @@ export class ImportService {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    await inFlight;
     opts.onProgress?.(result.totalRows);
   }
 

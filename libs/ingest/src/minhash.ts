@@ -33,7 +33,16 @@ function coefficients(n: number): Array<[number, number]> {
   };
   return Array.from({ length: n }, () => [(next() | 1) >>> 0, next()] as [number, number]);
 }
-const coeffCache = new Map<number, Array<[number, number]>>();
+const coeffCache = new Map<number, { a: Uint32Array; b: Uint32Array }>();
+function coeffArrays(n: number): { a: Uint32Array; b: Uint32Array } {
+  let c = coeffCache.get(n);
+  if (!c) {
+    const pairs = coefficients(n);
+    c = { a: Uint32Array.from(pairs.map((p) => p[0])), b: Uint32Array.from(pairs.map((p) => p[1])) };
+    coeffCache.set(n, c);
+  }
+  return c;
+}
 
 /** FNV-1a 32-bit hash of a string. */
 export function fnv1a(text: string): number {
@@ -58,28 +67,24 @@ export function shingles(text: string, k = DEFAULT_MINHASH.shingleSize): Set<str
   return out;
 }
 
-/** i-th hash of x: multiply-add mod 2^32 followed by a murmur-style finaliser (fast, well mixed). */
-function permute(a: number, b: number, x: number): number {
-  let v = (Math.imul(a, x) + b) >>> 0;
-  v = Math.imul(v ^ (v >>> 16), 0x85ebca6b);
-  v = Math.imul(v ^ (v >>> 13), 0xc2b2ae35);
-  return (v ^ (v >>> 16)) >>> 0;
-}
-
-/** MinHash signature of a shingle set (all-MAX for the empty set). */
+/**
+ * MinHash signature of a shingle set (all 0xffffffff for the empty set). The i-th hash of a shingle is
+ * a multiply-add mod 2^32 of its FNV-1a hash followed by a murmur-style finaliser (fast, well mixed).
+ */
 export function minhashSignature(items: Iterable<string>, numPerm = DEFAULT_MINHASH.numPerm): number[] {
-  let coeffs = coeffCache.get(numPerm);
-  if (!coeffs) coeffCache.set(numPerm, (coeffs = coefficients(numPerm)));
-  const sig = new Array<number>(numPerm).fill(MAX32);
+  const { a, b } = coeffArrays(numPerm);
+  const sig = new Uint32Array(numPerm).fill(MAX32);
   for (const item of items) {
     const x = fnv1a(item);
     for (let i = 0; i < numPerm; i++) {
-      const [a, b] = coeffs[i]!;
-      const v = permute(a, b, x);
+      let v = (Math.imul(a[i]!, x) + b[i]!) | 0;
+      v = Math.imul(v ^ (v >>> 16), 0x85ebca6b);
+      v = Math.imul(v ^ (v >>> 13), 0xc2b2ae35);
+      v = (v ^ (v >>> 16)) >>> 0;
       if (v < sig[i]!) sig[i] = v;
     }
   }
-  return sig;
+  return Array.from(sig);
 }
 
 /** Estimated Jaccard similarity: the share of positions where the signatures agree. */

@@ -55,11 +55,12 @@ export function canonicalSkills(terms: readonly string[]): string[] {
 export function extractSkills(text: string | null | undefined): string[] {
   if (!text) return [];
   const tokens = text.split(/[\s,;:()[\]{}<>"!?|•*]+/u).map((t) => t.replace(/^[.\-/']+|[.\-/']+$/g, '')).filter(Boolean);
+  const keys = tokens.map(skillKey);
   const found = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     for (let n = Math.min(MAX_WORDS, tokens.length - i); n >= 1; n--) {
-      const raw = tokens.slice(i, i + n).join(' ');
-      const k = skillKey(raw);
+      const raw = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(' ');
+      const k = n === 1 ? keys[i]! : keys.slice(i, i + n).join(' ');
       const canonical = ALIAS_TO_CANONICAL.get(k);
       if (!canonical) continue;
       if (n === 1 && !trustShortToken(raw, k)) continue;
