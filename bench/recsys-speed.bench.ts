@@ -41,8 +41,10 @@ console.log(`ALS top-20 for ${NC} candidates over ${NJ} jobs (recommendMany, tfj
 t0 = performance.now();
 const check = als.recommendBatch(all.slice(0, 500), 20, { includeExpired: true });
 console.log(`ALS top-20, scalar JS path, 500 candidates: ${sec(t0)} s (≈ ${(((performance.now() - t0) / 500) * NC / 1000).toFixed(1)} s for ${NC})`);
-const same = check.every((r, u) => r.map((x) => x.job).join() === recs[u]!.map((x) => x.job).join());
-console.log(`batch (tfjs) and scalar paths give the same top-20 for those 500: ${same}`);
+// float32 accumulation in wasm vs float64 in JS can swap near-ties: report the overlap of the two top-20 sets
+let overlap = 0;
+check.forEach((r, u) => { const a = new Set(recs[u]!.map((x) => x.job)); overlap += r.filter((x) => a.has(x.job)).length / 20; });
+console.log(`top-20 overlap between the batch (tfjs) and scalar paths for those 500: ${(overlap / check.length).toFixed(4)}`);
 const lat: number[] = [];
 for (let t = 0; t < 1000; t++) {
   const s = performance.now();

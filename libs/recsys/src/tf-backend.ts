@@ -52,3 +52,59 @@ export function embLookup(tf: Tf, table: TF.Tensor2D, idx: Int32Array): TF.Tenso
   idxT.dispose();
   return out;
 }
+
+/**
+ * Weighted sum of table rows per output row, computed in JS (tf.gather over many indices is slow on wasm):
+ * out[b] = Σ_t w[b·L + t] · table[idx[b·L + t]], with the matching sparse gradient scattered into the table.
+ */
+export function pooledLookup(tf: Tf, table: TF.Tensor2D, idx: Int32Array, w: Float32Array | null, rowsOut: number): TF.Tensor2D {
+  const L = idx.length / rowsOut;
+  const f = tf.customGrad((t) => {
+    const [rows, d] = (t as TF.Tensor2D).shape;
+    const tv = (t as TF.Tensor).dataSync() as Float32Array;
+    const out = new Float32Array(rowsOut * d);
+    for (let b = 0; b < rowsOut; b++) {
+      for (let s = 0; s < L; s++) {
+        const k = b * L + s, wt = w ? w[k]! : 1;
+        if (wt === 0) continue;
+        const o = idx[k]! * d, q = b * d;
+        for (let j = 0; j < d; j++) out[q + j]! += wt * tv[o + j]!;
+      }
+    }
+    return {
+      value: tf.tensor2d(out, [rowsOut, d]),
+      gradFunc: (dy) => {
+        const g = new Float32Array(rows * d);
+        const dv = (dy as TF.Tensor).dataSync() as Float32Array;
+        for (let b = 0; b < rowsOut; b++) {
+          for (let s = 0; s < L; s++) {
+            const k = b * L + s, wt = w ? w[k]! : 1;
+            if (wt === 0) continue;
+            const o = idx[k]! * d, q = b * d;
+            for (let j = 0; j < d; j++) g[o + j]! += wt * dv[q + j]!;
+          }
+        }
+        return tf.tensor2d(g, [rows, d]);
+      },
+    };
+  });
+  return f(table) as TF.Tensor2D;
+}
+
+/**
+ * a·b whose gradients use explicit transposes and plain products: wasm's matMul with transposeA/transposeB
+ * (what the stock gradient uses) is 10–50× slower than the untransposed product.
+ */
+export function matMulFast(tf: Tf, a: TF.Tensor2D, b: TF.Tensor2D): TF.Tensor2D {
+  const f = tf.customGrad(((x: TF.Tensor, y: TF.Tensor, save: (t: TF.Tensor[]) => void) => {
+    save([x, y]);
+    return {
+      value: tf.matMul(x as TF.Tensor2D, y as TF.Tensor2D),
+      gradFunc: (dy: TF.Tensor | TF.Tensor[], saved: TF.Tensor[]) => {
+        const [sx, sy] = saved as [TF.Tensor2D, TF.Tensor2D];
+        return [tf.matMul(dy as TF.Tensor2D, tf.transpose(sy)), tf.matMul(tf.transpose(sx), dy as TF.Tensor2D)];
+      },
+    };
+  }) as unknown as Parameters<Tf['customGrad']>[0]);
+  return (f as unknown as (x: TF.Tensor, y: TF.Tensor) => TF.Tensor)(a, b) as TF.Tensor2D;
+}

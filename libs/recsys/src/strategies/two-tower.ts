@@ -4,7 +4,7 @@ import { Catalog } from '../catalog.js';
 import { dotRows, rng } from '../linalg.js';
 import { RecsysError } from '../recsys.errors.js';
 import { Recommender, type ModelState, type ResolvedQuery } from '../recommender.js';
-import { embLookup, loadTf, type Tf } from '../tf-backend.js';
+import { loadTf, matMulFast, pooledLookup } from '../tf-backend.js';
 import { hash32, skillKey, tokenize } from '../text.js';
 import type { CandidateFeatures, JobFeatures, ProgressFn, TrainingSnapshot } from '../types.js';
 
@@ -70,11 +70,10 @@ export class TwoTowerRecommender extends Recommender<TwoTowerParams> {
     const forwardTower = (ids: TF.Tensor2D, tokIdx: Int32Array | null, tokW: Float32Array | null, B: number, w: typeof cT): TF.Tensor2D => {
       let x = ids;
       if (tokIdx && tokW) {
-        const te = embLookup(tf, T as unknown as TF.Tensor2D, tokIdx).reshape([B, L, d]);
-        x = tf.add(x, tf.sum(tf.mul(te, tf.tensor3d(tokW, [B, L, 1])), 1)) as TF.Tensor2D;
+        x = tf.add(x, pooledLookup(tf, T as unknown as TF.Tensor2D, tokIdx, tokW, B)) as TF.Tensor2D;
       }
-      const h = tf.relu(tf.add(tf.matMul(x, w.w1), w.b1));
-      return tf.add(tf.add(x, tf.matMul(h, w.w2)), w.b2) as TF.Tensor2D;
+      const h = tf.relu(tf.add(matMulFast(tf, x, w.w1 as unknown as TF.Tensor2D), w.b1));
+      return tf.add(tf.add(x, matMulFast(tf, h as TF.Tensor2D, w.w2 as unknown as TF.Tensor2D)), w.b2) as TF.Tensor2D;
     };
     const fillTokens = (lists: number[][], ents: Int32Array, idx: Int32Array, wts: Float32Array): void => {
       for (let b = 0; b < ents.length; b++) {
@@ -103,9 +102,9 @@ export class TwoTowerRecommender extends Recommender<TwoTowerParams> {
         }
         if (hasContent) { fillTokens(candTok, uEnt, uTok, uTokW); fillTokens(jobTok, iEnt, iTok, iTokW); }
         const lossT = opt.minimize(() => {
-          const uo = forwardTower(embLookup(tf, U as unknown as TF.Tensor2D, uIdx), hasContent ? uTok : null, hasContent ? uTokW : null, B, cT);
-          const io = forwardTower(embLookup(tf, I as unknown as TF.Tensor2D, iIdx), hasContent ? iTok : null, hasContent ? iTokW : null, B, jT);
-          const logits = tf.div(tf.matMul(uo, io, false, true), params.temperature);
+          const uo = forwardTower(pooledLookup(tf, U as unknown as TF.Tensor2D, uIdx, null, B), hasContent ? uTok : null, hasContent ? uTokW : null, B, cT);
+          const io = forwardTower(pooledLookup(tf, I as unknown as TF.Tensor2D, iIdx, null, B), hasContent ? iTok : null, hasContent ? iTokW : null, B, jT);
+          const logits = tf.div(matMulFast(tf, uo, tf.transpose(io) as TF.Tensor2D), params.temperature);
           let loss = tf.losses.softmaxCrossEntropy(labels, logits) as TF.Scalar;
           if (params.l2 > 0) loss = tf.add(loss, tf.mul(params.l2, tf.add(tf.mean(tf.square(uo)), tf.mean(tf.square(io))))) as TF.Scalar;
           return loss;
