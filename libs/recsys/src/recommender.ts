@@ -48,6 +48,8 @@ export abstract class Recommender<P = unknown> {
   protected abstract exportState(): ModelState;
 
   get numJobs(): number { return this.catalog.numJobs; }
+  private scratchScores?: Float32Array;
+  private scratchMask?: Uint8Array;
 
   resolve(q: CandidateQuery | number): ResolvedQuery {
     const query: CandidateQuery = typeof q === 'number' ? { index: q } : q;
@@ -81,9 +83,10 @@ export abstract class Recommender<P = unknown> {
   /** The top-k jobs after filters, best first, ties by smaller job index. */
   recommend(q: CandidateQuery | number, k: number, filters: RecommendFilters = {}): ScoredJob[] {
     const r = this.resolve(q);
-    const scores = new Float32Array(this.numJobs);
-    this.scoreInto(r, scores);
-    return topK(scores, k, this.exclusionMask(r, filters, this.globalMask(filters)));
+    // scratch buffers are reused between calls (recommend is synchronous) to keep the per-call garbage small
+    this.scratchScores ??= new Float32Array(this.numJobs);
+    this.scoreInto(r, this.scratchScores);
+    return topK(this.scratchScores, k, this.exclusionMask(r, filters, this.globalMask(filters)));
   }
 
   /** Recommend for many known candidates; the expiry mask is computed once. */
@@ -167,7 +170,9 @@ export abstract class Recommender<P = unknown> {
   }
 
   private exclusionMask(r: ResolvedQuery, f: RecommendFilters, global: Uint8Array | null): Uint8Array {
-    const m = global ? global.slice() : new Uint8Array(this.numJobs);
+    this.scratchMask ??= new Uint8Array(this.numJobs);
+    const m = this.scratchMask;
+    if (global) m.set(global); else m.fill(0);
     if (f.excludeTraining ?? true) for (const j of r.history) m[j] = 1;
     const mark = (csr: Catalog['applied']): void => {
       if (r.index < 0) return;
