@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { startApi, type ApiProcess } from '../test/api-process.js';
@@ -25,7 +26,7 @@ describe('training jobs, hyperparameter search and serving on the market tables'
       const res = await gql(`query($id: ID!) { trainingJob(id: $id, logLines: 50) { ${JOB_FIELDS} } }`, { id });
       const job = res.data?.trainingJob;
       if (job && until(job)) return job;
-      if (Date.now() > end) throw new Error(`job ${id} did not reach the state in time: ${JSON.stringify(job ?? res.errors)}`);
+      if (Date.now() > end) throw new Error(`job ${id} did not reach the state in time: ${JSON.stringify(job ?? res.errors)}\napi output:\n${api.proc.output().slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -171,7 +172,8 @@ describe('training jobs, hyperparameter search and serving on the market tables'
     const set = await gql(`mutation { setAlias(input: { model: "als", alias: "champion", version: 1 }) { gateReason } }`);
     expect(set.errors).toBeUndefined();
     const candidates = (await sql.query(`SELECT id::text FROM candidates WHERE consent_training ORDER BY id LIMIT 5`)).rows.map((r) => r.id as string);
-    const directOut = execFileSync('node', ['libs/training/test/direct-rank.mjs', db.url, 'als', '1', '5', ...candidates]).toString();
+    // Asynchronously: with embedded PGlite the database is served by this very process.
+    const directOut = (await promisify(execFile)('node', ['libs/training/test/direct-rank.mjs', db.url, 'als', '1', '5', ...candidates])).stdout;
     const directAll = JSON.parse(/^RESULT (.*)$/m.exec(directOut)![1]!) as Record<string, Array<{ id: string; score: number }>>;
     for (const cid of candidates) {
       const res = await gql(`query($c: ID!) { recommend(candidateId: $c, k: 5, modelRef: "als@champion") { model version strategy items { position score job { id title } } } }`, { c: cid });
