@@ -151,7 +151,7 @@ export async function writeJobs(q: Query, batch: Array<Lined<PreparedJob>>, comp
     return { ...cols, company_id: companyOf(r), status: canonicalId ? 'duplicate' : r.status, canonical_job_id: canonicalId };
   };
   const primary = batch.filter((_, i) => !canonical[i]).map((b) => record(b.row, null));
-  for (const r of primary.length ? await q(JOB_UPSERT, [JSON.stringify(primary)]) : []) r.inserted ? counts.inserted++ : counts.updated++;
+  for (const r of primary.length ? await q(JOB_UPSERT, [JSON.stringify(primary)]) : []) { if (r.inserted) counts.inserted++; else counts.updated++; }
   counts.unchanged += primary.length - counts.inserted - counts.updated;
 
   const dupIdx = batch.map((_, i) => i).filter((i) => canonical[i]);
@@ -189,7 +189,7 @@ const CANDIDATE_UPSERT = `
 export async function writeCandidates(q: Query, batch: Array<Lined<PreparedCandidate>>): Promise<BatchCounts> {
   const counts = emptyCounts();
   if (!batch.length) return counts;
-  for (const r of await q(CANDIDATE_UPSERT, [JSON.stringify(batch.map((b) => b.row))])) r.inserted ? counts.inserted++ : counts.updated++;
+  for (const r of await q(CANDIDATE_UPSERT, [JSON.stringify(batch.map((b) => b.row))])) { if (r.inserted) counts.inserted++; else counts.updated++; }
   counts.unchanged = batch.length - counts.inserted - counts.updated;
   return counts;
 }
@@ -230,7 +230,7 @@ export async function writeResumes(q: Query, batch: Array<Lined<PreparedResume>>
      RETURNING (xmax = 0) AS inserted`,
     [JSON.stringify(keep)],
   );
-  for (const r of rows) r.inserted ? counts.inserted++ : counts.updated++;
+  for (const r of rows) { if (r.inserted) counts.inserted++; else counts.updated++; }
   counts.unchanged += keep.length - counts.inserted - counts.updated;
   // Merge parsed skills into the candidate's skills (only when something is new, so re-imports change nothing).
   await q(
