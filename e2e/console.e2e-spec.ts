@@ -87,10 +87,14 @@ describe('console in the browser', () => {
 
   const rowTitles = async () => (await page.locator('table tbody tr td:nth-child(1)').allTextContents()).map((t) => t.trim());
   const pageRange = () => page.locator('.MuiTablePagination-displayedRows').first().textContent();
+  // The pager moves before the new rows arrive (react-admin keeps the previous page on screen meanwhile).
+  const waitForFirstRow = (title: string) =>
+    page.waitForFunction(`document.querySelector('table tbody tr td')?.textContent?.trim() === ${JSON.stringify(title)}`);
 
   it('asks for a sign-in, rejects a wrong password with a readable message, then signs the admin in', async () => {
     await page.goto(`${base}/console/`);
-    await page.locator('input[name="email"]').waitFor();
+    // The first load parses ~1 MB of JavaScript in a cold browser: slow on a busy 2-core CI machine.
+    await page.locator('input[name="email"]').waitFor({ timeout: 60_000 });
     await page.locator('input[name="email"]').fill('admin@matchlab.local');
     await page.locator('input[name="password"]').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -102,7 +106,7 @@ describe('console in the browser', () => {
     await page.getByText('Active jobs by seniority').waitFor();
     const session = await page.evaluate<unknown>("JSON.parse(localStorage.getItem('matchlab.session') ?? 'null')");
     expect(session).toMatchObject({ role: 'admin', email: 'admin@matchlab.local' });
-  });
+  }, 120_000);
 
   it('shows the counts and the seniority chart on the dashboard', async () => {
     await page.locator('[data-testid="seniority-chart"] .recharts-bar-rectangle').first().waitFor();
@@ -134,17 +138,19 @@ describe('console in the browser', () => {
 
     await page.getByRole('button', { name: 'Go to next page' }).click();
     await page.getByText('26-30 of 30').waitFor();
+    await waitForFirstRow('Warehouse Associate 22');
     expect(await rowTitles()).toEqual(['Warehouse Associate 22', 'Warehouse Associate 23', 'Warehouse Associate 24', 'Warehouse Associate 25', 'Warehouse Associate 26']);
 
     await page.getByPlaceholder('Search title and description').fill('nurse');
     await page.getByText('1-1 of 1').waitFor();
+    await waitForFirstRow('Pediatric Nurse');
     expect(await rowTitles()).toEqual(['Pediatric Nurse']);
     await screenshot(page, 'console-04-jobs-search');
 
     await page.getByPlaceholder('Search title and description').fill('');
     await page.getByText('1-25 of 30').waitFor();
     await page.locator('table thead').getByText('Title', { exact: true }).click();
-    await page.waitForFunction("document.querySelector('table tbody tr td')?.textContent?.trim() === 'Archivist'");
+    await waitForFirstRow('Archivist');
     expect((await rowTitles()).slice(0, 3)).toEqual(['Archivist', 'Pediatric Nurse', 'Remote ML Researcher']);
   });
 

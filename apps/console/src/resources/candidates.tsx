@@ -29,6 +29,7 @@ export function CandidateList() {
   return (
     <List
       sort={{ field: 'id', order: 'ASC' }}
+      exporter={false}
       filters={candidateFilters}
       perPage={25}
       empty={<EmptyState title="No candidates yet">Import some with `matchlab import candidates FILE`.</EmptyState>}

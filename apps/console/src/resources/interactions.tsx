@@ -17,6 +17,7 @@ export function InteractionList() {
   return (
     <List
       sort={{ field: 'occurredAt', order: 'DESC' }}
+      exporter={false}
       filters={interactionFilters}
       perPage={25}
       empty={<EmptyState title="No interactions yet">Import some with `matchlab import interactions FILE`, or simulate a market.</EmptyState>}

@@ -39,6 +39,7 @@ export function JobList() {
   return (
     <List
       sort={{ field: 'postedAt', order: 'DESC' }}
+      exporter={false}
       filters={jobFilters}
       perPage={25}
       empty={<EmptyState title="No job postings yet">Import some with `matchlab import jobs FILE`, or run `matchlab simulate market`.</EmptyState>}
