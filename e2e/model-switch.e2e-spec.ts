@@ -23,8 +23,10 @@ describe('two API processes follow an alias move with zero failed requests', () 
     db = await createTestDatabase('model_switch');
     await insertMarket(db.url);
     const env = appEnv(db, { LOG_LEVEL: 'warn' });
-    worker = startNode(['dist/apps/worker/src/main.js'], env);
-    apis = await Promise.all([startApi(env), startApi(env)]);
+    worker = startNode(['dist/apps/worker/src/main.js'], { ...env, LOG_LEVEL: 'info' });
+    // One after the other: two first starts at once race to create the admin user (duplicate key).
+    apis.push(await startApi(env));
+    apis.push(await startApi(env));
     await worker.waitFor(/Matchlab worker ready/, 90_000);
     token = await apis[0]!.login();
     const gql = (q: string, v: Record<string, unknown> = {}) => apis[0]!.gql(q, v, token);
