@@ -64,7 +64,7 @@ export function register(program: Command): void {
           }
         });
         printResult(forJson(result), !!opts.json, () => summary(result));
-        if (result.status === 'rejected') process.exitCode = 1;
+        if (result.status === 'rejected') throw new CliError(`--strict: ${result.rejected} bad row(s), nothing imported (run ${result.id})`);
       });
   }
 
