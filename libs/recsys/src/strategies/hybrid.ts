@@ -19,7 +19,7 @@ export const hybridParams = z.strictObject({
   validationFraction: z.number().gt(0).lt(1).default(0.2),
   /** Uniformly sampled negatives per validation candidate, on top of the bases' top-ranked non-positives. */
   negatives: z.number().int().min(1).max(10000).default(50),
-  hardNegatives: z.number().int().min(0).max(10000).default(20),
+  hardNegatives: z.number().int().min(0).max(10000).default(0),
   maxValidationCandidates: z.number().int().min(1).default(2000),
   /** L2 penalty of the logistic regression. */
   l2: z.number().nonnegative().default(1e-3),

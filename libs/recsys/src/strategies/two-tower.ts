@@ -12,7 +12,7 @@ export const twoTowerParams = z.strictObject({
   dim: z.number().int().min(2).max(512).default(64),
   epochs: z.number().int().min(1).max(1000).default(20),
   batchSize: z.number().int().min(8).max(65536).default(1024),
-  learningRate: z.number().positive().max(1).default(0.005),
+  learningRate: z.number().positive().max(1).default(0.01),
   /** Softmax temperature for the in-batch sampled softmax. */
   temperature: z.number().positive().max(10).default(0.1),
   /** Hash buckets for content tokens (skills, title and profile words) shared by both towers. */
@@ -89,6 +89,9 @@ export class TwoTowerRecommender extends Recommender<TwoTowerParams> {
     const losses: number[] = [];
     const uIdx = new Int32Array(B), iIdx = new Int32Array(B), uEnt = new Int32Array(B), iEnt = new Int32Array(B);
     const uTok = new Int32Array(B * L), uTokW = new Float32Array(B * L), iTok = new Int32Array(B * L), iTokW = new Float32Array(B * L);
+    const itemCount = new Float32Array(ni);
+    for (const j of train.items) itemCount[j]!++;
+    const logQ = (ents: Int32Array): Float32Array => Float32Array.from(ents, (j) => Math.log(itemCount[j]! / nnz));
     const labels = tf.oneHot(tf.range(0, B, 1, 'int32'), B);
     for (let ep = 0; ep < params.epochs; ep++) {
       for (let t = nnz - 1; t > 0; t--) { const r = Math.floor(rand() * (t + 1)); const x = order[t]!; order[t] = order[r]!; order[r] = x; }
@@ -104,7 +107,9 @@ export class TwoTowerRecommender extends Recommender<TwoTowerParams> {
         const lossT = opt.minimize(() => {
           const uo = forwardTower(pooledLookup(tf, U as unknown as TF.Tensor2D, uIdx, null, B), hasContent ? uTok : null, hasContent ? uTokW : null, B, cT);
           const io = forwardTower(pooledLookup(tf, I as unknown as TF.Tensor2D, iIdx, null, B), hasContent ? iTok : null, hasContent ? iTokW : null, B, jT);
-          const logits = tf.div(matMulFast(tf, uo, tf.transpose(io) as TF.Tensor2D), params.temperature);
+          // logQ correction (Yi et al. 2019): in-batch negatives are drawn ∝ popularity; subtracting log q_j makes the
+          // dot product estimate the full-softmax logit instead of a popularity-free PMI
+          const logits = tf.sub(tf.div(matMulFast(tf, uo, tf.transpose(io) as TF.Tensor2D), params.temperature), tf.tensor2d(logQ(iEnt), [1, B]));
           let loss = tf.losses.softmaxCrossEntropy(labels, logits) as TF.Scalar;
           if (params.l2 > 0) loss = tf.add(loss, tf.mul(params.l2, tf.add(tf.mean(tf.square(uo)), tf.mean(tf.square(io))))) as TF.Scalar;
           return loss;
