@@ -8,7 +8,8 @@ import { parseJsonObject, TrainingCoreModule, TrainingError, TrainingService, ty
 import type { Queue } from 'bullmq';
 import { userInfo } from 'node:os';
 import { withCliContext } from '../cli-context.js';
-import { CliError, printResult, progressBar } from '../cli-output.js';
+import cliProgress from 'cli-progress';
+import { CliError, printResult } from '../cli-output.js';
 
 interface TrainOptions {
   model?: string;
@@ -102,12 +103,36 @@ async function workerAvailable(ctx: INestApplicationContext, runtime: Runtime): 
   }
 }
 
-function describeProgress(p: Partial<TrainingProgress>): Record<string, string | number> {
+function describeProgress(p: Partial<TrainingProgress>): string {
   const parts = [p.phase ?? ''];
   if (p.trial) parts.push(`trial ${p.trial}/${p.trials}`);
-  if (p.iteration) parts.push(`it ${p.iteration}/${p.iterations}`);
+  if (p.iteration) parts.push(`iteration ${p.iteration}/${p.iterations}`);
   if (p.loss !== undefined) parts.push(`loss ${p.loss.toFixed(4)}`);
-  return { rate: 0, detail: parts.join(' ') };
+  return parts.join(' ');
+}
+
+/**
+ * Percent bar with the phase, iteration and loss on stderr (stdout stays clean for --json). Without a terminal:
+ * a line when the phase changes or every 5 s.
+ */
+function trainingBar(label: string, enabled: boolean): { update(p: Partial<TrainingProgress>): void; stop(): void } {
+  if (!enabled) return { update() {}, stop() {} };
+  if (!process.stderr.isTTY) {
+    let last = 0, lastPhase = '';
+    return {
+      update(p) {
+        const phase = (p.phase ?? '').split(':')[0]!;
+        if (phase === lastPhase && Date.now() - last < 5000) return;
+        last = Date.now();
+        lastPhase = phase;
+        process.stderr.write(`${label}: ${Math.floor(p.percent ?? 0)}% ${describeProgress(p)}\n`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% | {detail}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+  bar.start(100, 0, { detail: 'queued' });
+  return { update: (p) => bar.update(Math.floor(p.percent ?? 0), { detail: describeProgress(p) }), stop: () => bar.stop() };
 }
 
 function summary(job: TrainingJobEntity): string {
@@ -121,11 +146,11 @@ function summary(job: TrainingJobEntity): string {
 
 /** Polls the job's row (any process may run it) and shows a progress bar until it ends. */
 async function follow(training: TrainingService, id: string, json: boolean): Promise<TrainingJobEntity> {
-  const bar = progressBar(`train ${id.slice(0, 8)}`, 100, !json);
+  const bar = trainingBar(`train ${id.slice(0, 8)}`, !json);
   try {
     for (;;) {
       const job = await training.get(id);
-      bar.update(Math.floor(job.progress.percent ?? 0), describeProgress(job.progress));
+      bar.update(job.progress);
       if (job.status !== 'queued' && job.status !== 'running') return job;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -134,9 +159,12 @@ async function follow(training: TrainingService, id: string, json: boolean): Pro
   }
 }
 
+/** Prints the job; a failed or cancelled job also exits 1 (with --json after printing the document). */
 function finishOutput(job: TrainingJobEntity, json: boolean, mode: string): void {
-  printResult({ ...job, mode }, json, () => summary(job));
-  if (job.status === 'failed' || job.status === 'cancelled') process.exitCode = 1;
+  const ended = job.status === 'failed' || job.status === 'cancelled';
+  if (json) printResult({ ...job, mode }, true, () => '');
+  else if (!ended) printResult(job, false, () => summary(job));
+  if (ended) throw new CliError(summary(job));
 }
 
 async function startAndMaybeFollow(opts: TrainOptions, start: (training: TrainingService, enqueue: boolean) => Promise<TrainingJobEntity>): Promise<void> {
@@ -148,8 +176,8 @@ async function startAndMaybeFollow(opts: TrainOptions, start: (training: Trainin
     if (inProcess) {
       const job = await start(training, false).catch(asCliError);
       if (!json) process.stderr.write(`no worker process serves the training queue: running job ${job.id} in this process\n`);
-      const bar = progressBar(`train ${job.model}`, 100, !json);
-      await training.runInProcess(job.id, (p) => bar.update(Math.floor(p.percent), describeProgress(p))).catch(() => undefined).finally(() => bar.stop());
+      const bar = trainingBar(`train ${job.model}`, !json);
+      await training.runInProcess(job.id, (p) => bar.update(p)).catch(() => undefined).finally(() => bar.stop());
       return finishOutput(await training.get(job.id), json, 'in-process');
     }
     const job = await start(training, true).catch(asCliError);
@@ -182,13 +210,17 @@ export function register(program: Command): void {
     await startAndMaybeFollow(opts, (t, enqueue) => t.startTraining(req, actor(), { enqueue }));
   });
 
-  trainOptions(train.command('search').description('Hyperparameter search: train every grid point or random sample, pick the best by a validation metric'))
+  train
+    .command('search')
+    .description('Hyperparameter search: train every grid point or random sample, pick the best by a validation metric (takes the train options: --model, --strategy, --params as base, --cutoff, --validation-fraction, --timeout, --follow, --in-process, --json)')
     .requiredOption('--method <grid|random>', 'grid or random')
     .requiredOption('--space <json>', 'JSON object: parameter → list of values, or {"min","max","log"?,"integer"?}')
     .option('--trials <n>', 'random search: number of trials (default 10); grid: cap')
     .option('--seed <n>', 'random search seed (default 1)')
     .option('--metric <name>', 'validation metric to maximise (default ndcg@10)')
-    .action(async (opts: SearchOptions) => {
+    // `train`'s own options (--model, --json, …) are parsed by `train` before the subcommand runs: merge them.
+    .action(async (_opts: SearchOptions, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<SearchOptions>();
       const req = request(opts);
       if (opts.method !== 'grid' && opts.method !== 'random') throw new CliError(`--method must be grid or random, got "${opts.method}"`);
       let space: Record<string, unknown> | undefined;
@@ -203,9 +235,9 @@ export function register(program: Command): void {
 
   train
     .command('follow <jobId>')
-    .description('Show the progress of a training job until it ends')
-    .option('--json', 'print JSON')
-    .action(async (jobId: string, opts: { json?: boolean }) => {
+    .description('Show the progress of a training job until it ends (--json: print JSON)')
+    .action(async (jobId: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ json?: boolean }>();
       await withCliContext([TrainingCoreModule], async (ctx) => {
         const training = ctx.get(TrainingService);
         await training.get(jobId).catch(asCliError);
@@ -215,9 +247,9 @@ export function register(program: Command): void {
 
   train
     .command('cancel <jobId>')
-    .description('Cancel a queued or running training job (nothing is registered)')
-    .option('--json', 'print JSON')
-    .action(async (jobId: string, opts: { json?: boolean }) => {
+    .description('Cancel a queued or running training job; nothing is registered (--json: print JSON)')
+    .action(async (jobId: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ json?: boolean }>();
       await withCliContext([TrainingCoreModule], async (ctx) => {
         const job = await ctx.get(TrainingService).cancel(jobId).catch(asCliError);
         printResult(job, !!opts.json, () => (job.status === 'cancelled' ? `job ${job.id} cancelled` : `job ${job.id} will stop at its next progress report`));
@@ -226,11 +258,10 @@ export function register(program: Command): void {
 
   train
     .command('list')
-    .description('Training jobs, newest first')
-    .option('--model <name>', 'only this model')
+    .description('Training jobs, newest first (--model NAME: only this model; --json: print JSON)')
     .option('--limit <n>', 'at most this many (default 20)')
-    .option('--json', 'print JSON')
-    .action(async (opts: { model?: string; limit?: string; json?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ model?: string; limit?: string; json?: boolean }>();
       await withCliContext([TrainingCoreModule], async (ctx) => {
         const jobs = await ctx.get(TrainingService).list({ model: opts.model, limit: num('limit', opts.limit, true) ?? 20 });
         printResult(jobs, !!opts.json, () =>
