@@ -191,11 +191,13 @@ export class TrainingService {
     const started = Date.now();
     const deadline = started + data.timeoutSeconds * 1000;
     let cancelled = (await this.kv.get(cancelKey(id))) !== null;
-    const claimed = await this.db.query(`UPDATE training_jobs SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued' RETURNING id`, [id]);
+    // 'running' too: BullMQ hands a job out again only when the process that ran it died (stalled lock).
+    const claimed = await this.db.query(`UPDATE training_jobs SET status = 'running', started_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`, [id]);
     if (cancelled || (Array.isArray(claimed[0]) ? claimed[0].length : claimed.length) === 0) {
       const row = await this.db.getRepository(TrainingJobEntity).findOne({ where: { id } });
-      if (cancelled && row?.status === 'queued') await this.finish(id, { status: 'cancelled', error: 'cancelled before it started', errorCode: 'CANCELLED' }, 'queued');
-      if (!row || cancelled || row.status !== 'queued') return { status: 'cancelled' };
+      if (cancelled && row && (row.status === 'queued' || row.status === 'running')) await this.finish(id, { status: 'cancelled', error: 'cancelled before it started', errorCode: 'CANCELLED' });
+      await this.kv.del(cancelKey(id)).catch(() => undefined);
+      return { status: 'cancelled' };
     }
     const poll = setInterval(() => {
       void this.kv.get(cancelKey(id)).then((v) => { if (v !== null) cancelled = true; }, () => undefined);
