@@ -14,7 +14,7 @@ interface Sample { api: number; sentAt: number; doneAt: number; version?: number
  */
 describe('two API processes follow an alias move with zero failed requests', () => {
   let db: TestDatabase;
-  let apis: ApiProcess[] = [];
+  const apis: ApiProcess[] = [];
   let worker: RunningProcess | undefined;
   let token: string;
   let candidate: string;
