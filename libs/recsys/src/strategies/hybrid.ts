@@ -15,8 +15,10 @@ export const hybridParams = z.strictObject({
   strategies: z.array(z.enum(BASES)).min(1).nullable().default(null),
   /** Hyperparameters per base strategy. */
   baseParams: z.record(z.string(), z.unknown()).default({}),
-  /** Share of the interaction time range (the most recent) held out to learn the blend. */
+  /** Share of the interactions (the most recent) held out to learn the blend. */
   validationFraction: z.number().gt(0).lt(1).default(0.2),
+  /** `per-candidate`: each candidate's most recent share is held out; `global`: everything after a time cut. */
+  split: z.enum(['per-candidate', 'global']).default('per-candidate'),
   /** Uniformly sampled negatives per validation candidate, on top of the bases' top-ranked non-positives. */
   negatives: z.number().int().min(1).max(10000).default(50),
   hardNegatives: z.number().int().min(0).max(10000).default(0),
@@ -43,9 +45,21 @@ export class HybridRecommender extends Recommender<HybridParams> {
     const names = params.strategies ?? ['popularity', 'item-knn', 'als', ...(hasText ? (['content'] as const) : [])];
     if (names.includes('content') && !hasText) throw new RecsysError('UNSUPPORTED', 'hybrid: base strategy content needs job text features, the snapshot has none');
     const x = s.interactions;
-    const times = Float64Array.from(x.time).sort();
-    const cut = times[Math.floor(times.length * (1 - params.validationFraction))]!;
-    const early = (r: number): boolean => x.time[r]! < cut;
+    const isEarly = new Uint8Array(x.job.length);
+    if (params.split === 'global') {
+      const times = Float64Array.from(x.time).sort();
+      const cut = times[Math.floor(times.length * (1 - params.validationFraction))]!;
+      for (let r = 0; r < x.job.length; r++) isEarly[r] = x.time[r]! < cut ? 1 : 0;
+    } else {
+      const rowsOf = new Map<number, number[]>();
+      for (let r = 0; r < x.job.length; r++) { const u = x.candidate[r]!; let l = rowsOf.get(u); if (!l) rowsOf.set(u, (l = [])); l.push(r); }
+      for (const rows of rowsOf.values()) {
+        rows.sort((a, b) => x.time[a]! - x.time[b]! || a - b);
+        const held = rows.length >= 2 ? Math.max(1, Math.round(rows.length * params.validationFraction)) : 0;
+        rows.forEach((r, t) => { isEarly[r] = t < rows.length - held ? 1 : 0; });
+      }
+    }
+    const early = (r: number): boolean => isEarly[r] === 1;
     const pick = (keep: (r: number) => boolean): TrainingSnapshot['interactions'] => {
       const rows: number[] = [];
       for (let r = 0; r < x.job.length; r++) if (keep(r)) rows.push(r);
