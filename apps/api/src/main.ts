@@ -11,7 +11,9 @@ import { pinoHttp } from 'pino-http';
 import { ApiModule } from './api.module.js';
 import { httpMetricsMiddleware } from './http-metrics.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const here = dirname(fileURLToPath(import.meta.url));
+// Compiled: dist/apps/api/src; under jest: apps/api/src.
+const repoRoot = resolve(here, here.includes(`${'/'}dist${'/'}`) ? '../../../..' : '../../..');
 
 export async function createApiApp(opts: { withWorker: boolean; schemaFile?: string | false; env?: NodeJS.ProcessEnv }) {
   const runtime = await prepareRuntime(opts.env ?? process.env);

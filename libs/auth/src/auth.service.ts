@@ -38,7 +38,13 @@ export class AuthService {
   async ensureAdmin(email: string, password?: string): Promise<{ email: string; password: string } | null> {
     if ((await this.users.count()) > 0) return null;
     const pw = password ?? randomBytes(12).toString('base64url');
-    await this.createUser(email, pw, 'admin');
+    try {
+      await this.createUser(email, pw, 'admin');
+    } catch (err) {
+      // Another process starting at the same moment created it first.
+      if ((err as { code?: string }).code === '23505' || (err instanceof AuthError && err.message.endsWith('exists'))) return null;
+      throw err;
+    }
     return { email: email.toLowerCase(), password: pw };
   }
 
