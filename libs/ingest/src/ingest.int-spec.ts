@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../../apps/api/src/main.js';
+import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { importDataset } from './datasets.js';
@@ -36,13 +36,7 @@ describe('ingest (real database)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('ingest');
-    const created = await createApiApp({ withWorker: false, env: appEnv(db) });
-    await created.app.init();
-    app = created.app;
-    close = async () => {
-      await app.close();
-      await created.runtime.endpoint.close();
-    };
+    ({ app, close } = await startInProcessApi(db));
     service = app.get(ImportService);
     ds = app.get(DataSource);
     file = join(dir, 'jobs.jsonl');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { createApiApp } from '../../../apps/api/src/main.js';
+import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
-import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { RegistryService } from './registry.service.js';
 
 describe('model registry', () => {
@@ -27,13 +27,7 @@ describe('model registry', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('registry');
-    const created = await createApiApp({ withWorker: false, env: appEnv(db) });
-    await created.app.init();
-    app = created.app;
-    close = async () => {
-      await app.close();
-      await created.runtime.endpoint.close();
-    };
+    ({ app, close } = await startInProcessApi(db));
     registry = app.get(RegistryService);
     admin = await loginAsAdmin(app);
   });
