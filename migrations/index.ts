@@ -3,6 +3,7 @@ import { AuthAndKeyValue1764100001000 } from './1764100001000-AuthAndKeyValue.js
 import { ModelRegistry1764100005000 } from './1764100005000-ModelRegistry.js';
 import { SimulatorTruth1764100003000 } from './1764100003000-SimulatorTruth.js';
 import { TrainingJobs1764100006000 } from './1764100006000-TrainingJobs.js';
+import { JobsSignaturesInMemory1764100007000 } from './1764100007000-JobsSignaturesInMemory.js';
 
 /** Every migration, in order. Hand-written and reviewed; the app never uses `synchronize`. */
-export const migrations = [MarketSchema1764100000000, AuthAndKeyValue1764100001000, ModelRegistry1764100005000, SimulatorTruth1764100003000, TrainingJobs1764100006000];
+export const migrations = [MarketSchema1764100000000, AuthAndKeyValue1764100001000, ModelRegistry1764100005000, SimulatorTruth1764100003000, TrainingJobs1764100006000, JobsSignaturesInMemory1764100007000];

@@ -115,6 +115,9 @@ describe('ingest (real database)', () => {
     // Same postings under another source: all four good rows are exact duplicates of the 'jobs' source's rows.
     expect(out).toMatchObject({ status: 'completed', source: 'cli', inserted: 0, duplicates: 4, rejected: 4 });
     expect(out.rejections.map((x: any) => x.line)).toEqual([2, 3, 4, 5]);
+    // The built CLI prepares rows on a worker thread (and writes with COPY on PostgreSQL): a re-import changes nothing.
+    const again = JSON.parse((await run(['import', 'jobs', file, '--json', '--source', 'cli'])).stdout);
+    expect(again).toMatchObject({ status: 'completed', inserted: 0, updated: 0, duplicates: 0, unchanged: 4, rejected: 4 });
     const strict = await run(['import', 'jobs', file, '--json', '--strict', '--source', 'cli2']);
     expect(strict.code).toBe(1);
     expect(JSON.parse(strict.stdout).status).toBe('rejected');

@@ -1,7 +1,13 @@
 /**
  * MinHash signatures over word shingles and LSH banding, for near-duplicate detection.
- * Pure code, no I/O. A signature has `numPerm` 32-bit values; two signatures agree at a position with
+ * Pure code, no I/O. A signature has `numPerm` (bins) 32-bit values; two signatures agree at a position with
  * probability equal to the Jaccard similarity of their shingle sets.
+ *
+ * Signatures use one-permutation hashing with optimal densification (Li, Owen & Zhang 2012; Shrivastava 2017):
+ * each shingle is hashed once, the hash picks one of `numPerm` bins and the bin keeps its smallest value;
+ * an empty bin copies the value of the first non-empty bin on its own fixed pseudo-random probe sequence.
+ * The estimator and the LSH collision probability are those of classic k-permutation MinHash, at
+ * O(shingles + bins) cost instead of O(shingles × permutations).
  */
 
 export interface MinHashOptions {
@@ -21,27 +27,11 @@ export const NEAR_DUPLICATE_THRESHOLD = 0.8;
 
 const MAX32 = 0xffffffff;
 
-/** Deterministic (a, b) coefficients from a fixed seed (splitmix32), so signatures are stable across runs. */
-function coefficients(n: number): Array<[number, number]> {
-  let s = 0x9e3779b9;
-  const next = (): number => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  return Array.from({ length: n }, () => [(next() | 1) >>> 0, next()] as [number, number]);
-}
-const coeffCache = new Map<number, { a: Uint32Array; b: Uint32Array }>();
-function coeffArrays(n: number): { a: Uint32Array; b: Uint32Array } {
-  let c = coeffCache.get(n);
-  if (!c) {
-    const pairs = coefficients(n);
-    c = { a: Uint32Array.from(pairs.map((p) => p[0])), b: Uint32Array.from(pairs.map((p) => p[1])) };
-    coeffCache.set(n, c);
-  }
-  return c;
+/** murmur3's 32-bit finaliser: spreads FNV-1a's weak low bits over the whole word. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** FNV-1a 32-bit hash of a string. */
@@ -67,24 +57,84 @@ export function shingles(text: string, k = DEFAULT_MINHASH.shingleSize): Set<str
   return out;
 }
 
-/**
- * MinHash signature of a shingle set (all 0xffffffff for the empty set). The i-th hash of a shingle is
- * a multiply-add mod 2^32 of its FNV-1a hash followed by a murmur-style finaliser (fast, well mixed).
- */
+/** MinHash signature of a shingle set (all 0xffffffff for the empty set). */
 export function minhashSignature(items: Iterable<string>, numPerm = DEFAULT_MINHASH.numPerm): number[] {
-  const { a, b } = coeffArrays(numPerm);
+  const hashes = new Set<number>();
+  for (const item of items) hashes.add(fnv1a(item));
+  return signatureOfHashes(hashes, numPerm);
+}
+
+/**
+ * One-permutation hashing: bin = hash mod numPerm, value = hash / numPerm (smallest per bin), then optimal
+ * densification. The probe sequence of an empty bin depends only on (bin, attempt), so two sets fill the
+ * same empty bin from the same source bin whenever that bin is non-empty in both: agreement stays ~ Jaccard.
+ */
+function signatureOfHashes(hashes: Iterable<number>, numPerm: number): number[] {
   const sig = new Uint32Array(numPerm).fill(MAX32);
-  for (const item of items) {
-    const x = fnv1a(item);
-    for (let i = 0; i < numPerm; i++) {
-      let v = (Math.imul(a[i]!, x) + b[i]!) | 0;
-      v = Math.imul(v ^ (v >>> 16), 0x85ebca6b);
-      v = Math.imul(v ^ (v >>> 13), 0xc2b2ae35);
-      v = (v ^ (v >>> 16)) >>> 0;
-      if (v < sig[i]!) sig[i] = v;
+  let filled = 0;
+  for (const x of hashes) {
+    const h = fmix32(x);
+    const bin = h % numPerm;
+    const v = (h - bin) / numPerm;
+    if (sig[bin] === MAX32) filled++;
+    if (v < sig[bin]!) sig[bin] = v;
+  }
+  if (filled === 0 || filled === numPerm) return Array.from(sig);
+  const out = Array.from(sig);
+  const probes = probeTable(numPerm);
+  for (let bin = 0; bin < numPerm; bin++) {
+    if (sig[bin] !== MAX32) continue;
+    for (let attempt = 1; ; attempt++) {
+      const source = attempt <= PROBES ? probes[bin * PROBES + attempt - 1]! : probe(bin, attempt, numPerm);
+      if (sig[source] !== MAX32) {
+        out[bin] = sig[source]!;
+        break;
+      }
     }
   }
-  return Array.from(sig);
+  return out;
+}
+
+/** The attempt-th bin an empty bin copies from (fixed for all sets: that is what keeps agreement ~ Jaccard). */
+const probe = (bin: number, attempt: number, numPerm: number) => fmix32(Math.imul(bin + 1, 0x9e3779b1) ^ Math.imul(attempt, 0x85ebca77)) % numPerm;
+/** The first PROBES probes of every bin, precomputed: short texts leave most bins empty. */
+const PROBES = 32;
+const probeTables = new Map<number, Uint16Array>();
+function probeTable(numPerm: number): Uint16Array {
+  let t = probeTables.get(numPerm);
+  if (!t) {
+    t = new Uint16Array(numPerm * PROBES);
+    for (let bin = 0; bin < numPerm; bin++) for (let a = 1; a <= PROBES; a++) t[bin * PROBES + a - 1] = probe(bin, a, numPerm);
+    probeTables.set(numPerm, t);
+  }
+  return t;
+}
+
+/** FNV-1a continued over `text` from state `h` (so fnv1a("a b") = continue(continue(continue(basis, "a"), " "), "b")). */
+function fnvContinue(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+/**
+ * The FNV-1a hashes of a text's word shingles, without building the shingle strings: equal to
+ * `new Set([...shingles(text, k)].map(fnv1a))`, so signatures match minhashSignature(shingles(text)).
+ */
+function shingleHashes(text: string, k: number): Set<number> {
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const out = new Set<number>();
+  if (words.length === 0) return out;
+  const n = words.length < k ? 1 : words.length - k + 1;
+  const width = Math.min(k, words.length);
+  for (let i = 0; i < n; i++) {
+    let h = fnvContinue(0x811c9dc5, words[i]!);
+    for (let j = 1; j < width; j++) h = fnvContinue(Math.imul(h ^ 0x20, 0x01000193), words[i + j]!);
+    out.add(h >>> 0);
+  }
+  return out;
 }
 
 /** Estimated Jaccard similarity: the share of positions where the signatures agree. */
@@ -105,9 +155,9 @@ export function jaccard<T>(a: Set<T>, b: Set<T>): number {
 
 /**
  * LSH band keys: one signed 53-bit-safe integer per band, mixing the band index into the hash so equal
- * rows in different bands never collide. Stored in jobs.lsh_bands (bigint[], GIN-indexed).
+ * rows in different bands never collide. Recomputed from the stored signature when an import loads a company's jobs.
  */
-export function lshBands(signature: readonly number[], bands = DEFAULT_MINHASH.bands): number[] {
+export function lshBands(signature: ArrayLike<number>, bands = DEFAULT_MINHASH.bands): number[] {
   if (signature.length % bands !== 0) throw new Error(`signature length ${signature.length} is not divisible by ${bands} bands`);
   const rows = signature.length / bands;
   const out: number[] = [];
@@ -127,6 +177,6 @@ export function lshBands(signature: readonly number[], bands = DEFAULT_MINHASH.b
 
 /** Signature + band keys of a text, with the default options. */
 export function textMinhash(text: string, opts: MinHashOptions = DEFAULT_MINHASH): { signature: number[]; bands: number[] } {
-  const signature = minhashSignature(shingles(text, opts.shingleSize), opts.numPerm);
+  const signature = signatureOfHashes(shingleHashes(text, opts.shingleSize), opts.numPerm);
   return { signature, bands: lshBands(signature, opts.bands) };
 }

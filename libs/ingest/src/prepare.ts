@@ -14,6 +14,11 @@ export function normalizeText(s: string | null | undefined): string {
   return (s ?? '').toLowerCase().replace(/[^\p{L}\p{N}+#]+/gu, ' ').trim();
 }
 
+/** The text a job's MinHash signature is built from; also rebuilt from stored jobs when an import loads a company. */
+export function signatureText(normalizedTitle: string, description: string): string {
+  return `${normalizedTitle} ${normalizeText(description)}`;
+}
+
 /** "ACME, Inc." → "acme inc" */
 export const normalizeCompany = (name: string) => normalizeText(name);
 
@@ -42,6 +47,7 @@ export interface PreparedJob {
   expires_at: string | null;
   status: string;
   content_hash: string;
+  /** MinHash signature (kept in memory for near-duplicate detection, not stored). */
   minhash: number[];
   lsh_bands: number[];
 }
@@ -57,7 +63,7 @@ export function prepareJob(r: JobRow, source: string, rates: CurrencyRates, base
   const companyKey = r.company ? normalizeCompany(r.company) || null : null;
   const normDescription = normalizeText(description);
   const locationKey = [loc.city, loc.region, loc.country, loc.remote ? 'remote' : ''].map((x) => normalizeText(x)).join('|');
-  const { signature, bands } = textMinhash(`${normalizedTitle} ${normDescription}`);
+  const { signature, bands } = textMinhash(`${normalizedTitle} ${normDescription}`); // = signatureText(), reusing normDescription
   return {
     source,
     external_id: r.external_id,
@@ -80,7 +86,7 @@ export function prepareJob(r: JobRow, source: string, rates: CurrencyRates, base
     expires_at: r.expires_at ? r.expires_at.toISOString() : null,
     status: r.status ?? 'active',
     content_hash: sha1([normalizedTitle, companyKey ?? '', locationKey, normDescription].join('\u241e')),
-    minhash: signature.map((v) => v | 0),
+    minhash: signature,
     lsh_bands: bands,
   };
 }

@@ -46,8 +46,28 @@ export function canonicalSkills(terms: readonly string[]): string[] {
   return [...out];
 }
 
+/** Every word-boundary prefix of a multi-word alias ("machine learning ops" → "machine", "machine learning"). */
+const ALIAS_PREFIXES = new Set<string>();
+for (const k of ALIAS_TO_CANONICAL.keys()) {
+  const words = k.split(' ');
+  for (let n = 1; n < words.length; n++) ALIAS_PREFIXES.add(words.slice(0, n).join(' '));
+}
+
+/** skillKey of recently seen tokens: postings repeat the same words, and the Unicode regexes dominate otherwise. */
+const tokenKeys = new Map<string, string>();
+function tokenKey(token: string): string {
+  let k = tokenKeys.get(token);
+  if (k === undefined) {
+    if (tokenKeys.size >= 100_000) tokenKeys.clear();
+    k = skillKey(token);
+    tokenKeys.set(token, k);
+  }
+  return k;
+}
+
 /**
- * Skills mentioned in free text: every word n-gram (up to the longest alias) that is a vocabulary term.
+ * Skills mentioned in free text: at each token, the longest word n-gram (up to the longest alias) that is a
+ * vocabulary term; the n-gram grows only while it is still the prefix of some alias.
  * Single-letter and two-letter aliases that are also common words (e.g. "c", "r", "go", "it") need the
  * original casing/context to be trusted, so one-character terms are only matched when followed by a
  * "+", "#" or written uppercase as a standalone token.
@@ -55,18 +75,24 @@ export function canonicalSkills(terms: readonly string[]): string[] {
 export function extractSkills(text: string | null | undefined): string[] {
   if (!text) return [];
   const tokens = text.split(/[\s,;:()[\]{}<>"!?|•*]+/u).map((t) => t.replace(/^[.\-/']+|[.\-/']+$/g, '')).filter(Boolean);
-  const keys = tokens.map(skillKey);
+  const keys = tokens.map(tokenKey);
   const found = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
-    for (let n = Math.min(MAX_WORDS, tokens.length - i); n >= 1; n--) {
-      const raw = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(' ');
-      const k = n === 1 ? keys[i]! : keys.slice(i, i + n).join(' ');
+    let matched = 0;
+    let matchedSkill: string | undefined;
+    let k = keys[i]!;
+    for (let n = 1; n <= MAX_WORDS && i + n <= tokens.length; n++) {
+      if (n > 1) k = `${k} ${keys[i + n - 1]!}`;
       const canonical = ALIAS_TO_CANONICAL.get(k);
-      if (!canonical) continue;
-      if (n === 1 && !trustShortToken(raw, k)) continue;
-      found.add(canonical);
-      i += n - 1;
-      break;
+      if (canonical && (n > 1 || trustShortToken(tokens[i]!, k))) {
+        matched = n;
+        matchedSkill = canonical;
+      }
+      if (!ALIAS_PREFIXES.has(k)) break;
+    }
+    if (matchedSkill) {
+      found.add(matchedSkill);
+      i += matched - 1;
     }
   }
   return [...found];
