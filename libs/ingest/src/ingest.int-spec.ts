@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
+import { DATASETS_DIR, itWithDatasets } from '../../../e2e/support/shared-datasets.js';
 import { importDataset } from './datasets.js';
 import { ImportService } from './import.service.js';
 
@@ -127,10 +128,8 @@ describe('ingest (real database)', () => {
     expect(missing.stderr).toMatch(/not found/);
   }, 120_000);
 
-  const datasets = join(process.cwd(), '..', 'shared', 'datasets');
-  const haveDatasets = existsSync(datasets);
-  if (!haveDatasets) console.warn(`NOTE: ${datasets} is missing: the real-dataset import test does not run`);
-  (haveDatasets ? it : it.skip)('imports the real datasets with sane counts, idempotently', async () => {
+  const datasets = DATASETS_DIR;
+  itWithDatasets('imports the real datasets with sane counts, idempotently', async () => {
     const [gjs] = await importDataset(service, 'google-job-skills', datasets);
     expect(gjs!.totalRows).toBe(1250);
     expect(gjs!.rejected).toBe(0);

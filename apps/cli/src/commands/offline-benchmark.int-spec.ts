@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DATASETS_DIR, itWithDatasets } from '../../../../e2e/support/shared-datasets.js';
 
 // Runs the built CLI (jest's global setup builds it) as a user would; no database is involved.
 const CLI = 'dist/apps/cli/src/main.js';
@@ -47,8 +48,8 @@ describe('matchlab offline-benchmark (built CLI)', () => {
     expect(out.metrics['precision@2']).toBeCloseTo(0.25, 10);
   });
 
-  it('matches the numpy reference for popularity on MovieLens-100K ua', () => {
-    const ml = '../shared/datasets/movielens-100k';
+  itWithDatasets('matches the numpy reference for popularity on MovieLens-100K ua', () => {
+    const ml = join(DATASETS_DIR, 'movielens-100k');
     const r = run(['--train', `${ml}/ua.base`, '--test', `${ml}/ua.test`, '--format', 'movielens', '--strategy', 'popularity', '--k', '10', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { metrics: Record<string, number> };

@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { it } from '@jest/globals';
+
+/**
+ * The public datasets live beside the repository (../shared/datasets) and are never copied into it.
+ * MATCHLAB_DATASETS_DIR points elsewhere, e.g. for a clone outside the usual workspace.
+ */
+export const DATASETS_DIR = resolve(process.env['MATCHLAB_DATASETS_DIR'] ?? join(process.cwd(), '..', 'shared', 'datasets'));
+export const haveDatasets = existsSync(DATASETS_DIR);
+
+/** `it` when the datasets are present; otherwise a skipped test with a visible note saying why. */
+export function itWithDatasets(name: string, fn: () => Promise<void> | void, timeout?: number): void {
+  if (haveDatasets) {
+    it(name, fn, timeout);
+    return;
+  }
+  console.warn(`NOTE: ${DATASETS_DIR} is missing (set MATCHLAB_DATASETS_DIR): "${name}" does not run`);
+  it.skip(name, fn, timeout);
+}
