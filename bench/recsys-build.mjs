@@ -1,4 +1,4 @@
-// Compiles libs/recsys/src (without specs) and a bench/recsys-*.bench.ts file with SWC into dist/bench-recsys/
+// Compiles libs/recsys/src (without specs), the pure simulator modules and a bench/recsys-*.bench.ts file with SWC into dist/bench-recsys/
 // and runs it; independent of the full build. Usage: node bench/recsys-build.mjs bench/recsys-movielens.bench.ts [args]
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -16,6 +16,9 @@ const compile = (file, rewrite = (s) => s) => {
 };
 const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
 for (const f of walk(join(root, 'libs/recsys/src'))) if (f.endsWith('.ts') && !f.endsWith('.spec.ts')) compile(f);
+// pure modules of other libs that benches import by relative path (no Nest, no decorators)
+const pure = ['prng', 'taxonomy', 'utility', 'behaviour', 'history', 'generate', 'ground-truth'].map((f) => `libs/simulator/src/${f}.ts`);
+for (const f of [...pure, 'libs/training/src/snapshot.ts']) compile(join(root, f));
 const target = process.argv[2];
 const index = pathToFileURL(join(outRoot, 'libs/recsys/src/index.js')).href;
 const out = compile(join(root, target), (s) => s.replaceAll(`'@app/recsys'`, `'${index}'`).replaceAll(`"@app/recsys"`, `"${index}"`));

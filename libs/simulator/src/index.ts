@@ -11,6 +11,7 @@ export {
 export { utility, locationFit, MODEL_VERSION, LATENT_DIM, UTILITY_WEIGHTS, type CandidateTruth, type JobTruth } from './utility.js';
 export { respondToList, examinationProbability, clickProbability, DEFAULT_BEHAVIOUR, type BehaviourParams, type BehaviourEvent, type SimEventType } from './behaviour.js';
 export { simulateHistory, DEFAULT_HISTORY, type HistoryParams, type SimInteraction } from './history.js';
+export { truthGain, gradedNdcg, topNIndicator } from './ground-truth.js';
 /** Fixed BullMQ job id of the first-run seed job: two processes enqueueing it never seed twice. */
 export const SEED_JOB_ID = 'seed-market';
 export const SEED_JOB_NAME = 'seed-market';

@@ -42,6 +42,14 @@ export const UTILITY_WEIGHTS = {
 };
 
 const adjacency = new Map(OCCUPATIONS.map((o) => [o.key, new Set(o.adjacent)]));
+// A candidate's skill set is built once (utility is evaluated millions of times by offline evaluation);
+// truth objects are treated as immutable.
+const skillSets = new WeakMap<CandidateTruth, Set<string>>();
+function skillSet(c: CandidateTruth): Set<string> {
+  let s = skillSets.get(c);
+  if (!s) skillSets.set(c, (s = new Set(c.skills)));
+  return s;
+}
 
 /** Location fit in [-1, 1]: remote preferences against the job's remote flag and distance. */
 export function locationFit(c: CandidateTruth, j: JobTruth): number {
@@ -62,7 +70,7 @@ export function utility(c: CandidateTruth, j: JobTruth): number {
   const occ = c.occupation === j.occupation ? w.occupation : adjacency.get(c.occupation)?.has(j.occupation) ? w.adjacentOccupation : 0;
   let overlap = 0;
   if (j.skills.length) {
-    const have = new Set(c.skills);
+    const have = skillSet(c);
     for (const s of j.skills) if (have.has(s)) overlap++;
     overlap /= j.skills.length;
   }
