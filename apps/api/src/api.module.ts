@@ -9,6 +9,7 @@ import { MarketModule } from '@app/market';
 import { RegistryModule } from '@app/registry';
 import { RuntimeModule, type Runtime } from '@app/runtime';
 import { TrainingModule } from '@app/training';
+import { WebhooksModule } from '@app/webhooks';
 import { PlatformMetrics, TelemetryModule } from '@app/telemetry';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { FirstRun } from './first-run.js';
@@ -24,7 +25,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, TrainingModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, TrainingModule, WebhooksModule];
 
 @Module({})
 export class ApiModule {

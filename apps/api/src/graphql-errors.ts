@@ -5,6 +5,7 @@ import { EvaluationError } from '@app/evaluation';
 import { MarketError } from '@app/market';
 import { RegistryError } from '@app/registry';
 import { TrainingError } from '@app/training';
+import { WebhookError } from '@app/webhooks';
 import type { GraphQLFormattedError } from 'graphql';
 
 /**
@@ -28,7 +29,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

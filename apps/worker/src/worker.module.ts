@@ -4,9 +4,11 @@ import { MarketCoreModule } from '@app/market';
 import { QueueNames } from '@app/queue';
 import { SimulatorModule } from '@app/simulator';
 import { TrainingCoreModule } from '@app/training';
+import { WebhooksCoreModule } from '@app/webhooks';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
 import { TrainingProcessor } from './processors/training.processor.js';
+import { WebhooksDispatchTrigger, WebhooksProcessor } from './processors/webhooks.processor.js';
 
 /** Every queue processor. Imported by the worker app, and by the API in single-process mode. */
 @Module({})
@@ -14,8 +16,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, WebhooksCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, WebhooksProcessor, WebhooksDispatchTrigger],
     };
   }
 }

@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'evaluations:run',
   'training:run',
   'recommend:read',
+  'webhooks:read',
+  'webhooks:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -26,7 +28,7 @@ const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote', 'evaluations:run', 'training:run', 'recommend:read']),
+  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote', 'evaluations:run', 'training:run', 'recommend:read', 'webhooks:read']),
   analyst: new Set([...READ_ALL, 'recommend:read']),
   app: new Set(['interactions:write', 'self:read', 'recommend:read']),
 };

@@ -23,6 +23,8 @@ export class AppConfig {
   readonly baseCurrency: string;
   readonly queuePrefix: string;
   readonly shutdownTimeoutMs: number;
+  /** Registry webhook delivery (libs/webhooks). */
+  readonly webhooks: { timeoutMs: number; maxAttempts: number; retryBaseMs: number; allowPrivateUrls: boolean };
 
   constructor(raw: RawConfig, authSecret: string) {
     this.env = raw.NODE_ENV;
@@ -44,6 +46,12 @@ export class AppConfig {
     this.baseCurrency = raw.BASE_CURRENCY;
     this.queuePrefix = raw.QUEUE_PREFIX;
     this.shutdownTimeoutMs = raw.SHUTDOWN_TIMEOUT_MS;
+    this.webhooks = {
+      timeoutMs: raw.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: raw.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
+      allowPrivateUrls: raw.WEBHOOK_ALLOW_PRIVATE_URLS ?? raw.NODE_ENV !== 'production',
+    };
   }
 
   get embeddedDatabase(): boolean {

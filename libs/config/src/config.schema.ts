@@ -37,6 +37,15 @@ export const configSchema = z.object({
   BASE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code').default('USD'),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('matchlab'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+  /** Registry webhooks: per-attempt timeout, attempts per delivery, first retry delay (then ×5 each time). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3600000).default(5000),
+  /** Deliver to loopback/private/link-local addresses; unset: allowed outside production only (SSRF guard). */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes'].includes(v))),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -4,5 +4,6 @@ export const QueueNames = {
   simulation: 'simulation',
   maintenance: 'maintenance',
   training: 'training',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

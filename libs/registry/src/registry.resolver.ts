@@ -80,8 +80,8 @@ export class RegistryResolver {
 
   @RequirePermission('models:write')
   @Mutation(() => ModelVersionModel, { description: 'Archive a version: kept with its history, no longer servable.' })
-  async archiveModelVersion(@Args('model') modelName: string, @Args('version', { type: () => Int }) versionNumber: number): Promise<ModelVersionModel> {
-    const version = await this.registry.archiveVersion(modelName, versionNumber);
+  async archiveModelVersion(@Args('model') modelName: string, @Args('version', { type: () => Int }) versionNumber: number, @CurrentPrincipal() who: Principal): Promise<ModelVersionModel> {
+    const version = await this.registry.archiveVersion(modelName, versionNumber, who.label);
     const model = await this.registry.getModel(modelName);
     return toVersionModel(model.name, version, await this.registry.aliases(model.id));
   }

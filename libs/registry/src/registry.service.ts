@@ -7,17 +7,9 @@ import { assertAlias, assertModelName, parseModelRef } from './model-ref.js';
 import { AliasHistoryEntity, ModelAliasEntity, ModelEntity, ModelVersionEntity } from './model.entity.js';
 import { evaluateGate, parseGate, type PromotionGate } from './promotion-gate.js';
 import { RegistryError } from './registry.errors.js';
+import { recordEvent, REGISTRY_EVENTS_CHANNEL, type RegistryEvent } from './registry-events.js';
 
-export const REGISTRY_EVENTS_CHANNEL = 'matchlab:registry-events';
-
-export interface RegistryEvent {
-  type: 'model.registered' | 'version.created' | 'version.archived' | 'alias.moved';
-  model: string;
-  version?: number;
-  alias?: string;
-  fromVersion?: number | null;
-  at: string;
-}
+export { REGISTRY_EVENTS_CHANNEL, type RegistryEvent } from './registry-events.js';
 
 export interface NewVersion {
   artifact: Buffer;
@@ -57,10 +49,13 @@ export class RegistryService {
     } catch (err) {
       throw new RegistryError('INVALID_INPUT', (err as Error).message);
     }
-    const repo = this.db.getRepository(ModelEntity);
-    if (await repo.exists({ where: { name: input.name } })) throw new RegistryError('CONFLICT', `model ${input.name} already exists`);
-    const model = await repo.save(repo.create({ name: input.name, strategy: input.strategy, description: input.description ?? '', owner: input.owner, gate: { ...gate } }));
-    await this.publish({ type: 'model.registered', model: model.name, at: new Date().toISOString() });
+    if (await this.db.getRepository(ModelEntity).exists({ where: { name: input.name } })) throw new RegistryError('CONFLICT', `model ${input.name} already exists`);
+    const { model, event } = await this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ModelEntity);
+      const saved = await repo.save(repo.create({ name: input.name, strategy: input.strategy, description: input.description ?? '', owner: input.owner, gate: { ...gate } }));
+      return { model: saved, event: await recordEvent(tx, { type: 'model.registered', model: saved.name, actor: input.owner }) };
+    });
+    await this.publish(event);
     return model;
   }
 
@@ -84,36 +79,60 @@ export class RegistryService {
 
   /** Stores the artifact (content-addressed, deduplicated) and the next version number in one transaction. */
   async createVersion(modelName: string, input: NewVersion): Promise<ModelVersionEntity> {
+    return (await this.createVersions(modelName, [input]))[0]!;
+  }
+
+  /**
+   * Registers several versions (a hyperparameter search's trials) all or nothing: one transaction numbers them
+   * consecutively, stores their artifacts and events. `inTransaction` runs last, inside the same transaction,
+   * so a caller can commit its own bookkeeping with the versions, or veto them (throw) and leave no trace.
+   */
+  async createVersions(modelName: string, inputs: NewVersion[], opts: { inTransaction?: (tx: EntityManager, versions: ModelVersionEntity[]) => Promise<void> } = {}): Promise<ModelVersionEntity[]> {
     const model = await this.getModel(modelName);
-    if (input.artifact.length === 0) throw new RegistryError('INVALID_INPUT', 'artifact is empty');
-    const digest = sha256(input.artifact);
-    const version = await this.db.transaction(async (tx) => {
-      await tx.query('SELECT id FROM models WHERE id = $1 FOR UPDATE', [model.id]); // serialises version numbering
-      await tx.query('INSERT INTO model_artifacts (sha256, size_bytes, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [digest, input.artifact.length, input.artifact]);
-      const [{ next }] = await tx.query('SELECT coalesce(max(version), 0) + 1 AS next FROM model_versions WHERE model_id = $1', [model.id]);
-      const repo = tx.getRepository(ModelVersionEntity);
-      return repo.save(
-        repo.create({
-          modelId: model.id,
-          version: Number(next),
-          status: 'ready',
-          strategy: input.strategy ?? model.strategy,
-          params: input.params,
-          dataset: input.dataset,
-          featureSet: input.featureSet ?? {},
-          codeVersion: input.codeVersion,
-          trainingSeconds: input.trainingSeconds,
-          artifactSha256: digest,
-          artifactFormat: input.artifactFormat,
-          metrics: input.metrics ?? {},
-          tags: input.tags ?? {},
-          createdBy: input.createdBy,
-          trainingJobId: input.trainingJobId ?? null,
-        }),
-      );
+    if (inputs.length === 0) throw new RegistryError('INVALID_INPUT', 'no versions to register');
+    inputs.forEach((input, i) => {
+      if (input.artifact.length === 0) throw new RegistryError('INVALID_INPUT', inputs.length > 1 ? `artifact ${i + 1} is empty` : 'artifact is empty');
     });
-    await this.publish({ type: 'version.created', model: model.name, version: version.version, at: new Date().toISOString() });
-    return version;
+    const { versions, events } = await this.db.transaction(async (tx) => {
+      await tx.query('SELECT id FROM models WHERE id = $1 FOR UPDATE', [model.id]); // serialises version numbering
+      const created: ModelVersionEntity[] = [];
+      const recorded: RegistryEvent[] = [];
+      for (const input of inputs) {
+        const v = await this.insertVersion(tx, model, input);
+        created.push(v);
+        recorded.push(await recordEvent(tx, { type: 'version.created', model: model.name, version: v.version, actor: v.createdBy }));
+      }
+      await opts.inTransaction?.(tx, created);
+      return { versions: created, events: recorded };
+    });
+    for (const e of events) await this.publish(e);
+    return versions;
+  }
+
+  private async insertVersion(tx: EntityManager, model: ModelEntity, input: NewVersion): Promise<ModelVersionEntity> {
+    const digest = sha256(input.artifact);
+    await tx.query('INSERT INTO model_artifacts (sha256, size_bytes, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [digest, input.artifact.length, input.artifact]);
+    const [{ next }] = await tx.query('SELECT coalesce(max(version), 0) + 1 AS next FROM model_versions WHERE model_id = $1', [model.id]);
+    const repo = tx.getRepository(ModelVersionEntity);
+    return repo.save(
+      repo.create({
+        modelId: model.id,
+        version: Number(next),
+        status: 'ready',
+        strategy: input.strategy ?? model.strategy,
+        params: input.params,
+        dataset: input.dataset,
+        featureSet: input.featureSet ?? {},
+        codeVersion: input.codeVersion,
+        trainingSeconds: input.trainingSeconds,
+        artifactSha256: digest,
+        artifactFormat: input.artifactFormat,
+        metrics: input.metrics ?? {},
+        tags: input.tags ?? {},
+        createdBy: input.createdBy,
+        trainingJobId: input.trainingJobId ?? null,
+      }),
+    );
   }
 
   /** A version by "name@alias" or "name/3". */
@@ -165,11 +184,11 @@ export class RegistryService {
       if (!decision.allowed) {
         throw new RegistryError('GATE_REFUSED', `promotion of ${model.name}/${target.version} to ${alias} refused: ${decision.reason}`, { reason: decision.reason });
       }
-      await this.writeAlias(tx, model, alias, target, current, 'set', move);
-      return { version: target, gateReason: decision.reason, from: current?.version ?? null };
+      const event = await this.writeAlias(tx, model, alias, target, current, 'set', move);
+      return { version: target, gateReason: decision.reason, event };
     });
-    await this.publish({ type: 'alias.moved', model: model.name, alias, version: result.version.version, fromVersion: result.from, at: new Date().toISOString() });
-    return result;
+    await this.publish(result.event);
+    return { version: result.version, gateReason: result.gateReason };
   }
 
   /** Moves the alias back to the version it pointed at before its last move. */
@@ -182,10 +201,10 @@ export class RegistryService {
       const last = await tx.getRepository(AliasHistoryEntity).findOne({ where: { modelId: model.id, alias }, order: { id: 'DESC' } });
       if (!last?.fromVersion) throw new RegistryError('CONFLICT', `alias ${alias} of ${model.name} has no earlier version to roll back to`);
       const previous = await this.lockedVersion(tx, model, last.fromVersion);
-      await this.writeAlias(tx, model, alias, previous, current, 'rollback', move);
-      return { previous, from: current.version };
+      const event = await this.writeAlias(tx, model, alias, previous, current, 'rollback', move);
+      return { previous, event };
     });
-    await this.publish({ type: 'alias.moved', model: model.name, alias, version: result.previous.version, fromVersion: result.from, at: new Date().toISOString() });
+    await this.publish(result.event);
     return result.previous;
   }
 
@@ -205,18 +224,19 @@ export class RegistryService {
     return rows[0]?.to_version ?? null;
   }
 
-  async archiveVersion(modelName: string, versionNumber: number): Promise<ModelVersionEntity> {
+  async archiveVersion(modelName: string, versionNumber: number, actor = 'unknown'): Promise<ModelVersionEntity> {
     const model = await this.getModel(modelName);
-    const version = await this.db.transaction(async (tx) => {
+    const { version, event } = await this.db.transaction(async (tx) => {
       const v = await tx.getRepository(ModelVersionEntity).findOne({ where: { modelId: model.id, version: versionNumber }, lock: { mode: 'pessimistic_write' } });
       if (!v) throw new RegistryError('NOT_FOUND', `model version ${model.name}/${versionNumber} not found`);
       const held = await tx.getRepository(ModelAliasEntity).find({ where: { versionId: v.id } });
       if (held.length) throw new RegistryError('CONFLICT', `${model.name}/${versionNumber} is still ${held.map((a) => a.alias).join(', ')}; move the alias first`);
       v.status = 'archived';
       v.archivedAt = new Date();
-      return tx.getRepository(ModelVersionEntity).save(v);
+      const saved = await tx.getRepository(ModelVersionEntity).save(v);
+      return { version: saved, event: await recordEvent(tx, { type: 'version.archived', model: model.name, version: versionNumber, actor }) };
     });
-    await this.publish({ type: 'version.archived', model: model.name, version: versionNumber, at: new Date().toISOString() });
+    await this.publish(event);
     return version;
   }
 
@@ -233,7 +253,7 @@ export class RegistryService {
     return (await tx.getRepository(ModelVersionEntity).findOne({ where: { id: rows[0].version_id } })) ?? undefined;
   }
 
-  private async writeAlias(tx: EntityManager, model: ModelEntity, alias: string, target: ModelVersionEntity, current: ModelVersionEntity | undefined, action: 'set' | 'rollback', move: AliasMove): Promise<void> {
+  private async writeAlias(tx: EntityManager, model: ModelEntity, alias: string, target: ModelVersionEntity, current: ModelVersionEntity | undefined, action: 'set' | 'rollback', move: AliasMove): Promise<RegistryEvent> {
     await tx.query(
       `INSERT INTO model_aliases (model_id, alias, version_id, updated_at) VALUES ($1, $2, $3, now())
        ON CONFLICT (model_id, alias) DO UPDATE SET version_id = excluded.version_id, updated_at = excluded.updated_at`,
@@ -244,6 +264,18 @@ export class RegistryService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [model.id, alias, current?.version ?? null, target.version, action, move.actor, move.reason ?? '', move.experimentKey ?? null],
     );
+    return recordEvent(tx, {
+      type: 'alias.moved',
+      model: model.name,
+      alias,
+      action,
+      version: target.version,
+      fromVersion: current?.version ?? null,
+      toVersion: target.version,
+      actor: move.actor,
+      reason: move.reason ?? '',
+      experimentKey: move.experimentKey ?? null,
+    });
   }
 
   private async publish(event: RegistryEvent): Promise<void> {

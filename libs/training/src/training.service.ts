@@ -4,10 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { KeyValueStore } from '@app/kv';
 import { QueueNames } from '@app/queue';
 import { isStrategyName, loadRecommender, validateParams, type ProgressFn, type StrategyName, type TrainingSnapshot } from '@app/recsys';
-import { RegistryService } from '@app/registry';
+import { RegistryService, type ModelVersionEntity, type NewVersion } from '@app/registry';
 import type { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { codeVersion } from './code-version.js';
 import { asTrainingError, runFit, type StopReason } from './fit-runner.js';
 import { bestTrial, planTrials, type SearchPlan } from './search.js';
@@ -237,15 +237,16 @@ export class TrainingService {
       const result = data.kind === 'search'
         ? await this.runSearch(id, data, snapshot, info, { report, log, shouldStop, started })
         : await this.runTrain(id, data, snapshot, info, { report, log, shouldStop, started });
+      // The row became 'completed' in the registering transaction.
       await report({ ...progress, percent: 100, phase: 'done' }, true);
-      await this.finish(id, { status: 'completed', version: result.version ?? null, result: result as unknown as Record<string, unknown> });
       await log(`completed in ${((Date.now() - started) / 1000).toFixed(1)} s${result.version ? `: version ${data.model}/${result.version}` : ''}`);
       return result;
     } catch (err) {
       const e = asTrainingError(err);
       const status = e.code === 'CANCELLED' ? 'cancelled' : 'failed';
       await log(`${status}: ${e.message}`);
-      await this.finish(id, { status, error: e.message, errorCode: e.code });
+      // Only a row this run still owns: never overwrite a job another process completed or cancelled.
+      await this.finish(id, { status, error: e.message, errorCode: e.code }, 'running');
       if (status === 'cancelled') return { status: 'cancelled' };
       throw e;
     } finally {
@@ -275,8 +276,7 @@ export class TrainingService {
     const stop = ctx.shouldStop();
     if (stop) throw asStop(stop);
     await ctx.report({ percent: 97, phase: 'register' }, true);
-    // The registry writes the version (and its artifact) in one transaction, only now that everything succeeded.
-    const version = await this.registry.createVersion(data.model, {
+    const [version] = await this.register(id, data, ctx, [{
       artifact,
       artifactFormat: 'matchlab-recsys/1',
       strategy: data.strategy,
@@ -288,8 +288,8 @@ export class TrainingService {
       tags: { trainingJob: id },
       createdBy: data.createdBy,
       trainingJobId: id,
-    });
-    return { status: 'completed', version: version.version };
+    }], ([v]) => ({ status: 'completed', version: v!.version }));
+    return { status: 'completed', version: version!.version };
   }
 
   private async runSearch(id: string, data: TrainingJobData, snapshot: TrainingSnapshot, info: SnapshotInfo, ctx: RunContext): Promise<TrainingResult> {
@@ -315,10 +315,13 @@ export class TrainingService {
     const best = bestTrial(done.map((d) => d.metrics), plan.metric);
     if (best < 0) throw new TrainingError('TRAINING_FAILED', `no trial produced the metric ${plan.metric}`);
     await ctx.report({ percent: 95, phase: 'register', trials: trials.length }, true);
-    const versions: number[] = [];
-    for (let t = 0; t < done.length; t++) {
-      const d = done[t]!;
-      const v = await this.registry.createVersion(data.model, {
+    const bestValue = done[best]!.metrics[plan.metric]!;
+    const summarise = (registered: ModelVersionEntity[]): TrainingResult => {
+      const versions = registered.map((v) => v.version);
+      return { status: 'completed', version: versions[best], versions, best: { version: versions[best]!, params: done[best]!.params, metric: plan.metric, value: bestValue } };
+    };
+    // Every trial in one transaction with the job's completion: a crash or cancel leaves no trial registered.
+    const registered = await this.register(id, data, ctx, done.map((d, t) => ({
         artifact: d.artifact,
         artifactFormat: 'matchlab-recsys/1',
         strategy: data.strategy,
@@ -330,12 +333,32 @@ export class TrainingService {
         tags: { search: id, trial: String(t + 1), ...(t === best ? { best: 'true' } : {}) },
         createdBy: data.createdBy,
         trainingJobId: id,
-      });
-      versions.push(v.version);
-    }
-    const bestValue = done[best]!.metrics[plan.metric]!;
-    await ctx.log(`best: trial ${best + 1} → version ${data.model}/${versions[best]} with ${plan.metric} ${bestValue.toFixed(4)}`);
-    return { status: 'completed', version: versions[best], versions, best: { version: versions[best]!, params: done[best]!.params, metric: plan.metric, value: bestValue } };
+      })), summarise);
+    const result = summarise(registered);
+    await ctx.log(`best: trial ${best + 1} → version ${data.model}/${result.version} with ${plan.metric} ${bestValue.toFixed(4)}`);
+    return result;
+  }
+
+  /**
+   * Registers the versions and marks the job completed in ONE transaction, only while the job is still running
+   * and not cancelled: a crash before the commit, a cancel that lands while registering, or a job some other
+   * process already finished (a redelivered stalled job) leaves no version behind.
+   */
+  private async register(id: string, data: TrainingJobData, ctx: RunContext, versions: NewVersion[], summarise: (registered: ModelVersionEntity[]) => TrainingResult): Promise<ModelVersionEntity[]> {
+    return this.registry.createVersions(data.model, versions, {
+      inTransaction: async (tx: EntityManager, registered) => {
+        const stop = ctx.shouldStop() ?? ((await this.kv.get(cancelKey(id))) !== null ? 'cancelled' : null);
+        if (stop) throw asStop(stop);
+        const result = summarise(registered);
+        const rows: unknown[] = await tx.query(
+          `UPDATE training_jobs SET status = 'completed', error = NULL, error_code = NULL, version = $2, result = $3, finished_at = now()
+            WHERE id = $1 AND status = 'running' RETURNING id`,
+          [id, result.version ?? null, JSON.stringify(result)],
+        );
+        const updated = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
+        if (updated === 0) throw new TrainingError('CANCELLED', 'training job is no longer running (cancelled or finished elsewhere); nothing registered');
+      },
+    });
   }
 
   private async finish(id: string, f: { status: TrainingJobEntity['status']; error?: string; errorCode?: string; version?: number | null; result?: Record<string, unknown> }, onlyFrom?: TrainingJobEntity['status']): Promise<void> {
