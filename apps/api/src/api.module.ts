@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '@app/auth';
 import { IngestModule } from '@app/ingest';
 import { EvaluationModule } from '@app/evaluation';
+import { FeaturesModule } from '@app/features';
 import { MarketModule } from '@app/market';
 import { RegistryModule } from '@app/registry';
 import { RuntimeModule, type Runtime } from '@app/runtime';
@@ -25,7 +26,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, TrainingModule, WebhooksModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, TrainingModule, WebhooksModule, FeaturesModule];
 
 @Module({})
 export class ApiModule {

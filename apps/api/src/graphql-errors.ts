@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { AuthError } from '@app/auth';
 import { IngestError } from '@app/ingest';
 import { EvaluationError } from '@app/evaluation';
+import { FeatureError } from '@app/features';
 import { MarketError } from '@app/market';
 import { RegistryError } from '@app/registry';
 import { TrainingError } from '@app/training';
@@ -26,10 +27,19 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   UNKNOWN_STRATEGY: 'BAD_USER_INPUT',
   INVALID_PARAMS: 'BAD_USER_INPUT',
   EMPTY_TRAINING_SET: 'FAILED_PRECONDITION',
+  // features: bad definitions, unknown features, type mismatches and rows without timestamps name the field
+  UNKNOWN_FEATURE: 'BAD_USER_INPUT',
+  INVALID_DEFINITION: 'BAD_USER_INPUT',
+  DUPLICATE_DEFINITION: 'CONFLICT',
+  TYPE_MISMATCH: 'BAD_USER_INPUT',
+  MISSING_TIMESTAMP: 'BAD_USER_INPUT',
+  NO_STATISTICS: 'FAILED_PRECONDITION',
+  MATERIALIZATION_FAILED: 'INTERNAL_SERVER_ERROR',
+  COMPUTE_FAILED: 'INTERNAL_SERVER_ERROR',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, FeatureError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

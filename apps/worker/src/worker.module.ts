@@ -1,10 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { FeaturesCoreModule } from '@app/features';
 import { MarketCoreModule } from '@app/market';
 import { QueueNames } from '@app/queue';
 import { SimulatorModule } from '@app/simulator';
 import { TrainingCoreModule } from '@app/training';
 import { WebhooksCoreModule } from '@app/webhooks';
+import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
 import { TrainingProcessor } from './processors/training.processor.js';
@@ -16,8 +18,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, WebhooksCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, WebhooksProcessor, WebhooksDispatchTrigger],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, WebhooksCoreModule, FeaturesCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler],
     };
   }
 }

@@ -19,6 +19,9 @@ export const PERMISSIONS = [
   'evaluations:run',
   'training:run',
   'recommend:read',
+  'features:read',
+  'features:write',
+  'features:online',
   'webhooks:read',
   'webhooks:manage',
 ] as const;
@@ -28,9 +31,9 @@ const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote', 'evaluations:run', 'training:run', 'recommend:read', 'webhooks:read']),
-  analyst: new Set([...READ_ALL, 'recommend:read']),
-  app: new Set(['interactions:write', 'self:read', 'recommend:read']),
+  ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote', 'evaluations:run', 'training:run', 'recommend:read', 'webhooks:read', 'features:read', 'features:write', 'features:online']),
+  analyst: new Set([...READ_ALL, 'recommend:read', 'features:read']),
+  app: new Set(['interactions:write', 'self:read', 'recommend:read', 'features:online']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

@@ -5,5 +5,6 @@ export const QueueNames = {
   maintenance: 'maintenance',
   training: 'training',
   webhooks: 'webhooks',
+  features: 'features',
 } as const;
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -15,3 +15,6 @@ export { HybridRecommender, hybridParams, type HybridParams } from './strategies
 export { loadTf } from './tf-backend.js';
 export { readInteractionFile, prepareBenchmark, type InteractionFile, type InteractionFormat, type BenchmarkData } from './interaction-file.js';
 export { rankingMetrics } from './metrics-lite.js';
+// Shared with the feature store (libs/features): the same tokenizer, skill keys, hashing and blender.
+export { tokenize, skillKey, hash32 } from './text.js';
+export { logisticRegression } from './strategies/hybrid.js';

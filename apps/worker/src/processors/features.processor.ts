@@ -1,0 +1,37 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { FeatureJobsService, type FeatureJobData } from '@app/features';
+import { QueueNames } from '@app/queue';
+import type { Job, Queue } from 'bullmq';
+
+/**
+ * Feature-store jobs: compute (market tables → offline store), materialize (offline → online, with progress)
+ * and drift (online values vs training statistics). Concurrency 1: these are I/O-heavy bulk jobs.
+ */
+@Processor(QueueNames.features, { concurrency: 1, lockDuration: 120_000 })
+export class FeaturesProcessor extends WorkerHost {
+  private readonly logger = new Logger('FeaturesProcessor');
+
+  constructor(@Inject(FeatureJobsService) private readonly jobs: FeatureJobsService) {
+    super();
+  }
+
+  async process(job: Job<FeatureJobData>): Promise<Record<string, unknown>> {
+    if (job.name !== 'compute' && job.name !== 'materialize' && job.name !== 'drift') throw new Error(`unknown features job ${job.name}`);
+    this.logger.log(`${job.name} ${job.id}`);
+    const result = await this.jobs.process(job);
+    this.logger.log(`${job.name} ${job.id}: done`);
+    return result;
+  }
+}
+
+/** Drift of every feature service version with training statistics, hourly (nothing to do until a training set was exported). */
+@Injectable()
+export class FeatureDriftScheduler implements OnApplicationBootstrap {
+  constructor(@InjectQueue(QueueNames.features) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const data: FeatureJobData = { kind: 'drift', drift: {}, createdBy: 'scheduler' };
+    await this.queue.upsertJobScheduler('feature-drift-hourly', { every: 3_600_000 }, { name: 'drift', data, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  }
+}
