@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { AppConfig } from '@app/config';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { FIXTURE_END, insertMarket } from '../../training/test/market-fixture.js';
+import { dropOnlineKeys } from '../test/redis-cleanup.js';
 import { BUILTIN_VIEWS } from './builtin/index.js';
 import { ComputeService } from './compute.service.js';
 import type { FeatureViewDefinition } from './definitions/types.js';
@@ -66,6 +68,7 @@ describe('feature store (real database; Redis online store when REDIS_URL is set
     online = app.get(OnlineService);
   }, 120_000);
   afterAll(async () => {
+    await dropOnlineKeys(app?.get(AppConfig).queuePrefix);
     await close?.();
     await db?.drop();
   });

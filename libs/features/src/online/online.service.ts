@@ -60,9 +60,9 @@ const SERVICE_CACHE_MS = 5000;
 /** Materialisation offline → online, and online reads with TTL, age and missing-value policy. */
 @Injectable()
 export class OnlineService {
-  private readonly pointers = new Map<number, { at: number; pointer: Pointer | null }>();
-  private readonly services = new Map<string, { at: number; service: ResolvedService }>();
-  private readonly stats = new Map<number, { at: number; stats: Map<string, FeatureStatistics> }>();
+  private readonly pointers = new Map<number, { at: number; value: Pointer | null; refreshing?: boolean }>();
+  private readonly services = new Map<string, { at: number; value: ResolvedService; refreshing?: boolean }>();
+  private readonly stats = new Map<number, { at: number; value: Map<string, FeatureStatistics>; refreshing?: boolean }>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -152,28 +152,31 @@ export class OnlineService {
     }
   }
 
-  private async cachedPointer(viewVersionId: number): Promise<Pointer | null> {
-    const hit = this.pointers.get(viewVersionId);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.pointer;
-    const pointer = await this.pointer(viewVersionId);
-    this.pointers.set(viewVersionId, { at: Date.now(), pointer });
-    return pointer;
+  /**
+   * Per-process caches, refreshed in the background once older than a second (a read never waits for them after
+   * the first): a reader may use the previous generation for about a second after a flip, which is why a full
+   * materialisation keeps that generation until the next one.
+   */
+  private cached<K, V>(map: Map<K, { at: number; value: V; refreshing?: boolean }>, key: K, maxAgeMs: number, load: () => Promise<V>): Promise<V> | V {
+    const hit = map.get(key);
+    if (!hit) return load().then((value) => { map.set(key, { at: Date.now(), value }); return value; });
+    if (Date.now() - hit.at > maxAgeMs && !hit.refreshing) {
+      hit.refreshing = true;
+      load().then((value) => map.set(key, { at: Date.now(), value }), () => { hit.refreshing = false; });
+    }
+    return hit.value;
   }
 
-  private async cachedService(ref: string): Promise<ResolvedService> {
-    const hit = this.services.get(ref);
-    if (hit && Date.now() - hit.at < SERVICE_CACHE_MS) return hit.service;
-    const service = await this.registry.resolveService(ref);
-    this.services.set(ref, { at: Date.now(), service });
-    return service;
+  private cachedPointer(viewVersionId: number): Promise<Pointer | null> | Pointer | null {
+    return this.cached(this.pointers, viewVersionId, CACHE_MS, () => this.pointer(viewVersionId));
   }
 
-  private async cachedStats(serviceVersionId: number): Promise<Map<string, FeatureStatistics>> {
-    const hit = this.stats.get(serviceVersionId);
-    if (hit && Date.now() - hit.at < 30_000) return hit.stats;
-    const stats = await this.statistics.trainingStats(serviceVersionId);
-    this.stats.set(serviceVersionId, { at: Date.now(), stats });
-    return stats;
+  private cachedService(ref: string): Promise<ResolvedService> | ResolvedService {
+    return this.cached(this.services, ref, SERVICE_CACHE_MS, () => this.registry.resolveService(ref));
+  }
+
+  private cachedStats(serviceVersionId: number): Promise<Map<string, FeatureStatistics>> | Map<string, FeatureStatistics> {
+    return this.cached(this.stats, serviceVersionId, 30_000, () => this.statistics.trainingStats(serviceVersionId));
   }
 
   /**

@@ -19,10 +19,10 @@ export class PostgresOnlineStore extends OnlineStore {
       const b = live.slice(s, s + WRITE_CHUNK);
       await this.db.query(
         `INSERT INTO feature_online (view_version_id, generation, entity_key, event_time, "values", expires_at)
-         SELECT $1, $2, u.k, u.t, u.v::jsonb, u.t + make_interval(secs => $6::float8 / 1000)
-           FROM unnest($3::text[], $4::timestamptz[], $5::text[]) AS u(k, t, v)
+         SELECT $1, $2, u.k, to_timestamp(u.t / 1000), u.v::jsonb, to_timestamp((u.t + $6::float8) / 1000)
+           FROM unnest($3::text[], $4::float8[], $5::text[]) AS u(k, t, v)
          ON CONFLICT (view_version_id, generation, entity_key) DO UPDATE SET event_time = excluded.event_time, "values" = excluded."values", expires_at = excluded.expires_at`,
-        [viewVersionId, generation, b.map((r) => r.key), b.map((r) => new Date(r.eventTime)), b.map((r) => JSON.stringify(r.values)), ttlMs],
+        [viewVersionId, generation, b.map((r) => r.key), b.map((r) => r.eventTime), b.map((r) => JSON.stringify(r.values)), ttlMs],
       );
     }
     return live.length;
@@ -31,24 +31,24 @@ export class PostgresOnlineStore extends OnlineStore {
   async read(keys: OnlineKey[]): Promise<Array<OnlineRecord | null>> {
     if (keys.length === 0) return [];
     const rows = await this.db.query(
-      `SELECT u.ord, o.event_time, o."values" FROM unnest($1::int[], $2::int[], $3::text[]) WITH ORDINALITY AS u(vv, g, k, ord)
+      `SELECT u.ord, (extract(epoch FROM o.event_time) * 1000)::float8 AS t, o."values" FROM unnest($1::int[], $2::int[], $3::text[]) WITH ORDINALITY AS u(vv, g, k, ord)
          JOIN feature_online o ON o.view_version_id = u.vv AND o.generation = u.g AND o.entity_key = u.k AND o.expires_at > clock_timestamp()`,
       [keys.map((k) => k.viewVersionId), keys.map((k) => k.generation), keys.map((k) => k.key)],
-    ) as Array<{ ord: string; event_time: Date; values: FeatureValue[] }>;
+    ) as Array<{ ord: string; t: number; values: FeatureValue[] }>;
     const out: Array<OnlineRecord | null> = new Array(keys.length).fill(null);
     for (const r of rows) {
       const i = Number(r.ord) - 1;
-      out[i] = { key: keys[i]!.key, eventTime: r.event_time.getTime(), values: r.values };
+      out[i] = { key: keys[i]!.key, eventTime: r.t, values: r.values };
     }
     return out;
   }
 
   async sample(viewVersionId: number, generation: number, limit: number): Promise<OnlineRecord[]> {
     const rows = await this.db.query(
-      `SELECT entity_key, event_time, "values" FROM feature_online WHERE view_version_id = $1 AND generation = $2 AND expires_at > clock_timestamp() LIMIT $3`,
+      `SELECT entity_key, (extract(epoch FROM event_time) * 1000)::float8 AS t, "values" FROM feature_online WHERE view_version_id = $1 AND generation = $2 AND expires_at > clock_timestamp() LIMIT $3`,
       [viewVersionId, generation, limit],
-    ) as Array<{ entity_key: string; event_time: Date; values: FeatureValue[] }>;
-    return rows.map((r) => ({ key: r.entity_key, eventTime: r.event_time.getTime(), values: r.values }));
+    ) as Array<{ entity_key: string; t: number; values: FeatureValue[] }>;
+    return rows.map((r) => ({ key: r.entity_key, eventTime: r.t, values: r.values }));
   }
 
   async dropGeneration(viewVersionId: number, generation: number): Promise<void> {

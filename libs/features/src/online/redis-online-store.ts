@@ -30,7 +30,8 @@ export class RedisOnlineStore extends OnlineStore {
       const p = this.redis.pipeline();
       for (let i = s; i < Math.min(records.length, s + WRITE_CHUNK); i++) {
         const r = records[i]!;
-        const expireAt = r.eventTime + ttlMs;
+        // PXAT takes whole milliseconds; event times from Postgres carry microseconds. Rounding down never outlives the TTL.
+        const expireAt = Math.floor(r.eventTime + ttlMs);
         if (expireAt <= now) continue;
         p.set(this.k(viewVersionId, generation, r.key), JSON.stringify([r.eventTime, ...r.values]), 'PXAT', expireAt);
         written++;
