@@ -42,6 +42,29 @@ describe('EASE', () => {
     expect(s[0]).toBeCloseTo(m.b[0 * n + 2]! + m.b[1 * n + 2]!, 6);
     expect(s[1]).toBeCloseTo(m.b[0 * n + 3]! + m.b[1 * n + 3]!, 6);
   });
+
+  it('the Woodbury (candidate-side) solve gives the item-side B; jobs without interactions are left out of B', async () => {
+    // 6 candidates, 12 jobs of which 3 (4, 7, 11) have no interaction; repeated pairs give weights > 1
+    const r = rng(3), pairs: [number, number][] = [];
+    for (let u = 0; u < 6; u++) for (let j = 0; j < 12; j++) if (j !== 4 && j !== 7 && j !== 11 && r() < 0.5) pairs.push([u, j], ...(r() < 0.3 ? [[u, j] as [number, number]] : []));
+    const snap = snapshotOf(6, 12, pairs);
+    for (const weighted of [false, true]) {
+      const a = (await fitRecommender('ease', snap, { lambda: 3, weighted, solver: 'items' })) as EaseRecommender;
+      const b = (await fitRecommender('ease', snap, { lambda: 3, weighted, solver: 'candidates' })) as EaseRecommender;
+      const auto = (await fitRecommender('ease', snap, { lambda: 3, weighted })) as EaseRecommender;
+      expect(Array.from(a.items)).toEqual([0, 1, 2, 3, 5, 6, 8, 9, 10]);
+      expect(Array.from(b.items)).toEqual(Array.from(a.items));
+      for (let t = 0; t < a.b.length; t++) expect(b.b[t]).toBeCloseTo(a.b[t]!, 5);
+      expect(Array.from(auto.b)).toEqual(Array.from(b.b)); // 6 candidates < 9 jobs: auto picks the candidate side
+      for (let u = 0; u < 6; u++) {
+        const all = Array.from({ length: 12 }, (_, j) => j);
+        const sa = a.score(u, all), sb = b.score(u, all);
+        for (const j of [4, 7, 11]) expect(sa[j]).toBe(0);
+        for (let j = 0; j < 12; j++) expect(sb[j]).toBeCloseTo(sa[j]!, 5);
+      }
+    }
+    await expectRecsysError(fitRecommender('ease', snap, { maxItems: 8 }), 'INVALID_PARAMS', /9 jobs with interactions exceed maxItems 8/);
+  });
 });
 
 describe('ALS', () => {
