@@ -4,7 +4,9 @@ import { IngestError } from '@app/ingest';
 import { EvaluationError } from '@app/evaluation';
 import { FeatureError } from '@app/features';
 import { MarketError } from '@app/market';
+import { RecsysError } from '@app/recsys';
 import { RegistryError } from '@app/registry';
+import { SimulatorError } from '@app/simulator';
 import { TrainingError } from '@app/training';
 import { WebhookError } from '@app/webhooks';
 import type { GraphQLFormattedError } from 'graphql';
@@ -27,6 +29,12 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   UNKNOWN_STRATEGY: 'BAD_USER_INPUT',
   INVALID_PARAMS: 'BAD_USER_INPUT',
   EMPTY_TRAINING_SET: 'FAILED_PRECONDITION',
+  // recsys: a model that cannot serve the request (candidate outside the model, strategy unable to use the data)
+  UNKNOWN_CANDIDATE: 'NOT_FOUND',
+  UNSUPPORTED: 'FAILED_PRECONDITION',
+  ARTIFACT_CORRUPT: 'INTERNAL_SERVER_ERROR',
+  ARTIFACT_VERSION_MISMATCH: 'INTERNAL_SERVER_ERROR',
+  ARTIFACT_STRATEGY_MISMATCH: 'INTERNAL_SERVER_ERROR',
   // features: bad definitions, unknown features, type mismatches and rows without timestamps name the field
   UNKNOWN_FEATURE: 'BAD_USER_INPUT',
   INVALID_DEFINITION: 'BAD_USER_INPUT',
@@ -39,7 +47,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, FeatureError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {
