@@ -45,6 +45,15 @@ describe('loadConfig', () => {
     expect(fail({ REDIS_URL: 'http://x' }).variable).toBe('REDIS_URL');
   });
 
+  it('reads the webhook delivery settings; private targets are refused by default only in production', () => {
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir() }).webhooks).toEqual({ timeoutMs: 15000, maxAttempts: 8, retryBaseMs: 5000, allowPrivateUrls: true });
+    const prod = loadConfig({ MATCHLAB_DATA_DIR: dataDir(), NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32) });
+    expect(prod.webhooks.allowPrivateUrls).toBe(false);
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32), WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }).webhooks.allowPrivateUrls).toBe(true);
+    expect(fail({ WEBHOOK_MAX_ATTEMPTS: '0' }).variable).toBe('WEBHOOK_MAX_ATTEMPTS');
+    expect(fail({ WEBHOOK_TIMEOUT_MS: 'soon' }).message).toMatch(/^config: WEBHOOK_TIMEOUT_MS .*\(got "soon"\)$/);
+  });
+
   it('requires AUTH_SECRET in production', () => {
     expect(fail({ NODE_ENV: 'production' }).message).toBe('config: AUTH_SECRET is required in production');
   });

@@ -115,6 +115,22 @@ describe('model registry', () => {
     await expect(registry.loadArtifact(v3)).rejects.toMatchObject({ code: 'CORRUPT_ARTIFACT', message: expect.stringContaining('checksum mismatch') });
   });
 
+  it('registers several versions all or nothing: a veto inside the transaction leaves no version, artifact or event', async () => {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const counts = async () => (await c.query(`SELECT (SELECT count(*) FROM model_versions)::int AS versions, (SELECT count(*) FROM model_artifacts)::int AS artifacts, (SELECT count(*) FROM registry_events)::int AS events`)).rows[0];
+    const before = await counts();
+    const trial = (t: number) => ({ artifact: Buffer.from(`trial-${t}`), artifactFormat: 'test/1', params: { t }, dataset: {}, codeVersion: 'abc123', trainingSeconds: 1, createdBy: 'test', tags: { search: 's1' } });
+    let seen: number[] = [];
+    await expect(registry.createVersions('jobs-als', [trial(1), trial(2), trial(3)], { inTransaction: async (_tx, vs) => { seen = vs.map((v) => v.version); throw new Error('cancelled while registering'); } })).rejects.toThrow('cancelled while registering');
+    expect(seen).toEqual([4, 5, 6]);
+    expect(await counts()).toEqual(before);
+    const ok = await registry.createVersions('jobs-als', [trial(1), trial(2), trial(3)]);
+    expect(ok.map((v) => v.version)).toEqual([4, 5, 6]);
+    expect(await counts()).toEqual({ versions: before.versions + 3, artifacts: before.artifacts + 3, events: before.events + 3 });
+    await c.end();
+  });
+
   it('lets an analyst read the registry but not promote', async () => {
     const key = (await graphql<any>(app, 'mutation { createApiKey(name: "pm", role: analyst) { key } }', {}, admin)).data.createApiKey.key;
     const read = await graphql<any>(app, '{ models { name aliases { alias version } versions { version status } } }', {}, key);

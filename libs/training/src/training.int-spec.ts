@@ -168,6 +168,47 @@ describe('training jobs, hyperparameter search and serving on the market tables'
     expect(trials.filter((t) => t.tags.best === 'true')).toHaveLength(1);
   });
 
+  const startSearch = async (input: Record<string, unknown>) => {
+    const res = await gql(`mutation($input: StartHyperparameterSearchInput!) { startHyperparameterSearch(input: $input) { id } }`, { input });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data.startHyperparameterSearch.id as string;
+  };
+  const searchVersions = async (id: string) => Number((await sql.query(`SELECT count(*)::int AS n FROM model_versions WHERE tags->>'search' = $1 OR training_job_id = $1`, [id])).rows[0].n);
+
+  it('a hyperparameter search cancelled after its first trial registers none of its trials', async () => {
+    const before = await versionCount('als');
+    const events = Number((await sql.query(`SELECT count(*)::int AS n FROM registry_events WHERE type = 'version.created'`)).rows[0].n);
+    // Trial 1 is quick, trial 2 (256 factors, 100 CG steps, 1000 iterations) takes minutes.
+    const id = await startSearch({ model: 'als', method: 'grid', space: JSON.stringify({ factors: [2, 256] }), params: '{"iterations":1000,"cgSteps":100}', cutoff, validationFraction: 0.2 });
+    const midway = await waitJob(id, (j) => j.status !== 'queued' && ((j.progress.trial ?? 0) >= 2 || j.status !== 'running'), 90_000);
+    expect(midway).toMatchObject({ status: 'running', progress: { trial: 2, trials: 2 } });
+    expect(midway.logs.join('\n')).toContain('trial 1/2 {"factors":2');
+    const r = await gql(`mutation($id: ID!) { cancelTraining(id: $id) { status } }`, { id });
+    expect(r.errors).toBeUndefined();
+    const done = await waitJob(id, (j) => j.status !== 'running', 30_000);
+    expect(done).toMatchObject({ status: 'cancelled', errorCode: 'CANCELLED', version: null });
+    expect(await versionCount('als')).toBe(before);
+    expect(await searchVersions(id)).toBe(0);
+    expect(Number((await sql.query(`SELECT count(*)::int AS n FROM registry_events WHERE type = 'version.created'`)).rows[0].n)).toBe(events);
+  }, 150_000);
+
+  it('a search whose job was cancelled elsewhere while it trained rolls its registration back', async () => {
+    const before = await versionCount('als');
+    const id = await startSearch({ model: 'als', method: 'grid', space: JSON.stringify({ factors: [2, 4] }), params: '{"iterations":300,"cgSteps":50}', cutoff, validationFraction: 0.2 });
+    await waitJob(id, (j) => j.status === 'running', 30_000);
+    // Another process finished the row (as a cancel from another node, or a redelivered stalled job, would): the
+    // trials are trained, but registering them together with the job's completion must not happen.
+    await sql.query(`UPDATE training_jobs SET status = 'cancelled', error = 'cancelled elsewhere', error_code = 'CANCELLED' WHERE id = $1`, [id]);
+    const end = Date.now() + 60_000;
+    while (!(await sql.query('SELECT logs FROM training_jobs WHERE id = $1', [id])).rows[0].logs.some((l: string) => l.includes('no longer running'))) {
+      if (Date.now() > end) throw new Error(`search did not reach registration: ${api.proc.output().slice(-2000)}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(await versionCount('als')).toBe(before);
+    expect(await searchVersions(id)).toBe(0);
+    expect((await sql.query('SELECT status, error FROM training_jobs WHERE id = $1', [id])).rows[0]).toEqual({ status: 'cancelled', error: 'cancelled elsewhere' });
+  }, 90_000);
+
   it('serving returns the same ranking as the recommender loaded directly, with the version that served it', async () => {
     const set = await gql(`mutation { setAlias(input: { model: "als", alias: "champion", version: 1 }) { gateReason } }`);
     expect(set.errors).toBeUndefined();

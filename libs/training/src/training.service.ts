@@ -345,9 +345,12 @@ export class TrainingService {
    * process already finished (a redelivered stalled job) leaves no version behind.
    */
   private async register(id: string, data: TrainingJobData, ctx: RunContext, versions: NewVersion[], summarise: (registered: ModelVersionEntity[]) => TrainingResult): Promise<ModelVersionEntity[]> {
+    // Read the cancel flag now, not inside the transaction: embedded PGlite serves one session, so a second
+    // connection's query would wait for this very transaction to end.
+    if ((await this.kv.get(cancelKey(id))) !== null) throw asStop('cancelled');
     return this.registry.createVersions(data.model, versions, {
       inTransaction: async (tx: EntityManager, registered) => {
-        const stop = ctx.shouldStop() ?? ((await this.kv.get(cancelKey(id))) !== null ? 'cancelled' : null);
+        const stop = ctx.shouldStop();
         if (stop) throw asStop(stop);
         const result = summarise(registered);
         const rows: unknown[] = await tx.query(
