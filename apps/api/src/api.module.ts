@@ -6,6 +6,7 @@ import { AuthModule } from '@app/auth';
 import { IngestModule } from '@app/ingest';
 import { EvaluationModule } from '@app/evaluation';
 import { FeaturesModule } from '@app/features';
+import { EvaluationJobsModule } from '@app/evaluation-jobs';
 import { MarketModule } from '@app/market';
 import { RegistryModule } from '@app/registry';
 import { RuntimeModule, type Runtime } from '@app/runtime';
@@ -26,7 +27,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, TrainingModule, WebhooksModule, FeaturesModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule];
 
 @Module({})
 export class ApiModule {

@@ -1,11 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EvaluationJobsCoreModule } from '@app/evaluation-jobs';
 import { FeaturesCoreModule } from '@app/features';
 import { MarketCoreModule } from '@app/market';
 import { QueueNames } from '@app/queue';
 import { SimulatorModule } from '@app/simulator';
 import { TrainingCoreModule } from '@app/training';
 import { WebhooksCoreModule } from '@app/webhooks';
+import { EvaluationProcessor } from './processors/evaluation.processor.js';
 import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
@@ -18,8 +20,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, WebhooksCoreModule, FeaturesCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler],
     };
   }
 }

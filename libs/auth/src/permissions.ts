@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'models:read',
   'models:write',
   'models:promote',
+  'evaluations:read',
   'evaluations:run',
   'training:run',
   'recommend:read',
@@ -27,7 +28,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports:read', 'self:read', 'models:read'];
+const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports:read', 'self:read', 'models:read', 'evaluations:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),

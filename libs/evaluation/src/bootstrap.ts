@@ -98,3 +98,100 @@ export function comparePaired(a: Float64Array, b: Float64Array, opts: BootstrapO
   }
   return { difference, ci, pValue: n === 0 ? NaN : (extreme + 1) / (perms + 1), users: n };
 }
+
+export interface PairedComparisonMany extends PairedComparison {
+  /** 'resampling': paired bootstrap + Monte Carlo sign flips; 'normal': their large-sample normal approximations. */
+  method: 'resampling' | 'normal';
+}
+
+/**
+ * `comparePaired` for several metrics of the same users (as[m][i], bs[m][i] belong to user i). Metrics defined for
+ * the same users share their random draws, so each result equals `comparePaired(as[m], bs[m])` exactly while the
+ * draws are paid once. Above `resampleUpTo` paired users (default 20,000) resampling costs users × (samples +
+ * permutations) draws, so the large-sample limits are used instead: CI mean ± z·sd/√n, and the sign-flip
+ * statistic Σd, whose randomisation distribution has mean 0 and variance Σd², gives p = erfc(|Σd| / √(2Σd²)).
+ */
+export function comparePairedMany(
+  as: readonly Float64Array[],
+  bs: readonly Float64Array[],
+  opts: BootstrapOptions & { permutations?: number; resampleUpTo?: number } = {},
+): PairedComparisonMany[] {
+  if (as.length !== bs.length) throw new Error('comparePairedMany needs as many a columns as b columns');
+  const diffs = as.map((a, m) => {
+    const b = bs[m]!;
+    if (a.length !== b.length) throw new Error(`paired comparison needs equal lengths (${a.length} vs ${b.length})`);
+    const keep: number[] = [];
+    for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i]!) && !Number.isNaN(b[i]!)) keep.push(i);
+    return { keep: keep.join(','), d: Float64Array.from(keep, (i) => b[i]! - a[i]!) };
+  });
+  const out = new Array<PairedComparisonMany>(as.length);
+  const groups = new Map<string, number[]>();
+  diffs.forEach((x, m) => groups.set(x.keep, [...(groups.get(x.keep) ?? []), m]));
+  const level = opts.level ?? 0.95;
+  for (const members of groups.values()) {
+    const ds = members.map((m) => diffs[m]!.d);
+    const n = ds[0]!.length;
+    if (n === 0 || n <= (opts.resampleUpTo ?? 20_000)) {
+      const cis = bootstrapMeanCIs(ds, opts);
+      const pValues = signFlipPValues(ds, opts);
+      members.forEach((m, t) => (out[m] = { difference: meanOf(ds[t]!), ci: cis[t]!, pValue: pValues[t]!, users: n, method: 'resampling' }));
+    } else {
+      const z = normalQuantile(1 - (1 - level) / 2);
+      members.forEach((m, t) => {
+        const d = ds[t]!;
+        const mean = meanOf(d);
+        let ss = 0, sq = 0, sum = 0;
+        for (let i = 0; i < n; i++) { ss += (d[i]! - mean) ** 2; sq += d[i]! * d[i]!; sum += d[i]!; }
+        const half = z * Math.sqrt(ss / (n - 1) / n);
+        out[m] = { difference: mean, ci: { low: mean - half, high: mean + half }, pValue: sq === 0 ? 1 : Math.min(1, erfc(Math.abs(sum) / Math.sqrt(2 * sq))), users: n, method: 'normal' };
+      });
+    }
+  }
+  return out;
+}
+
+/** The sign-flip test of `comparePaired` for several difference vectors of equal length, one draw stream. */
+function signFlipPValues(ds: readonly Float64Array[], opts: BootstrapOptions & { permutations?: number }): number[] {
+  const n = ds[0]!.length;
+  if (n === 0) return ds.map(() => NaN);
+  const perms = opts.permutations ?? 2000;
+  const rng = new SeededRandom((opts.seed ?? 42) ^ 0x9e3779b9);
+  const observed = ds.map((d) => Math.abs(meanOf(d) * n));
+  const extreme = new Int32Array(ds.length);
+  const flip = new Int8Array(n);
+  for (let p = 0; p < perms; p++) {
+    for (let i = 0; i < n; i++) flip[i] = rng.next() < 0.5 ? -1 : 1;
+    for (let c = 0; c < ds.length; c++) {
+      const d = ds[c]!;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += flip[i]! < 0 ? -d[i]! : d[i]!;
+      if (Math.abs(s) >= observed[c]! - 1e-12) extreme[c]!++;
+    }
+  }
+  return Array.from(extreme, (e) => (e + 1) / (perms + 1));
+}
+
+/** Complementary error function (Numerical Recipes erfcc, relative error < 1.2e-7). */
+export function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+
+/** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new Error('normalQuantile needs 0 < p < 1');
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5, r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}

@@ -1,6 +1,26 @@
-export type EvaluationErrorCode = 'INVALID_INPUT' | 'DUPLICATE_ID' | 'VALIDATION_FAILED' | 'CANCELLED';
+export type EvaluationErrorCode =
+  | 'INVALID_INPUT'
+  | 'DUPLICATE_ID'
+  | 'VALIDATION_FAILED'
+  | 'CANCELLED'
+  /** Evaluation jobs: */
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TIMEOUT'
+  /** The held-out side of the split has no user with a relevant item. */
+  | 'EMPTY_TEST_SET'
+  /** The model version was trained on interactions the split holds out (details: counts and times). */
+  | 'LEAKAGE'
+  /** compareEvaluations: not the same split, protocol, dataset or users (details: the differences). */
+  | 'INCOMPARABLE'
+  /** compareEvaluations: an evaluation has not completed. */
+  | 'NOT_COMPLETED'
+  | 'EVALUATION_FAILED';
 
-/** The one error class of the evaluation domain. `DUPLICATE_ID` carries `{ user, item }` in `details`. */
+/**
+ * The one error class of the evaluation domain (metrics and evaluation jobs). `DUPLICATE_ID` carries
+ * `{ user, item }` in `details`.
+ */
 export class EvaluationError extends Error {
   constructor(readonly code: EvaluationErrorCode, message: string, readonly details?: Record<string, unknown>) {
     super(message);

@@ -7,3 +7,5 @@ export * from './splits.js';
 export * from './shard.js';
 export { SeededRandom, fnv1a } from './rng.js';
 export { EvaluationModule } from './evaluation.module.js';
+export * from './test-set.js';
+export { MetricValueModel } from './evaluation.model.js';

@@ -4,6 +4,7 @@ export const QueueNames = {
   simulation: 'simulation',
   maintenance: 'maintenance',
   training: 'training',
+  evaluation: 'evaluation',
   webhooks: 'webhooks',
   features: 'features',
 } as const;

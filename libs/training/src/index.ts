@@ -4,8 +4,9 @@ export { ModelServing, canonicalRef, type ServedModel, type Recommendation } fro
 export { SnapshotService } from './snapshot.service.js';
 export { TrainingError, type TrainingErrorCode } from './training.errors.js';
 export { TrainingJobEntity, type TrainingJobStatus, type TrainingProgress } from './training-job.entity.js';
-export { buildSnapshot, temporalSplit, jobFeatures, candidateFeatures, INTERACTION_WEIGHTS, SENIORITY_ORDINAL, type SnapshotInfo } from './snapshot.js';
+export { buildSnapshot, temporalSplit, jobFeatures, candidateFeatures, INTERACTION_WEIGHTS, SENIORITY_ORDINAL, type SnapshotInfo, type InteractionRow } from './snapshot.js';
 export { planTrials, bestTrial, type SearchPlan, type SearchSpace } from './search.js';
 export { validationMetrics } from './validation.js';
 export { codeVersion } from './code-version.js';
+export { runFit, type FitRequest, type StopReason } from './fit-runner.js';
 export { parseJsonObject } from './training.mapper.js';

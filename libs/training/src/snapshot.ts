@@ -49,6 +49,8 @@ export interface SnapshotOptions {
   cutoff: Date;
   /** Impressions are ignored unless asked for (then weighted 0.25, a weak positive). */
   includeImpressions?: boolean;
+  /** Further filter on interactions (offline evaluation refits on the training side of its split). */
+  keep?: (x: InteractionRow) => boolean;
 }
 
 /** What the version's `dataset` JSON records about the snapshot. */
@@ -103,6 +105,7 @@ export function buildSnapshot(jobs: JobRow[], candidates: CandidateRow[], intera
   for (const x of interactions) {
     if (x.type === 'impression' && !opts.includeImpressions) continue;
     if (!(x.t < cutoff)) continue;
+    if (opts.keep && !opts.keep(x)) continue;
     const u = candIndex.get(String(x.candidate_id)), j = jobIndex.get(String(x.job_id));
     if (u === undefined || j === undefined) continue;
     types.add(x.type);
