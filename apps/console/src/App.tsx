@@ -1,13 +1,18 @@
+import EvaluationIcon from '@mui/icons-material/Assessment';
+import ModelIcon from '@mui/icons-material/ModelTraining';
 import InteractionIcon from '@mui/icons-material/TouchApp';
 import CandidateIcon from '@mui/icons-material/People';
 import JobIcon from '@mui/icons-material/Work';
 import { lazy, Suspense } from 'react';
-import { Admin, Loading, Resource, type RaRecord } from 'react-admin';
+import { Admin, CustomRoutes, Loading, Resource, type RaRecord } from 'react-admin';
+import { Route } from 'react-router-dom';
 import { createGraphqlClient } from './api/graphql-client.js';
 import { createAuthProvider } from './auth/auth-provider.js';
 import { LoginPage } from './auth/LoginPage.js';
 import { SessionStore } from './auth/session.js';
 import { createDataProvider } from './data/data-provider.js';
+import { EvaluationList, EvaluationShow } from './evaluations/evaluations.js';
+import { ModelList, ModelShow } from './models/models.js';
 import { CandidateList, CandidateShow } from './resources/candidates.js';
 import { InteractionList } from './resources/interactions.js';
 import { JobList, JobShow } from './resources/jobs.js';
@@ -23,6 +28,16 @@ function Dashboard() {
   return (
     <Suspense fallback={<Loading />}>
       <LazyDashboard />
+    </Suspense>
+  );
+}
+
+// The comparison page carries recharts too.
+const LazyComparePage = lazy(() => import('./evaluations/ComparePage.js'));
+function ComparePage() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyComparePage />
     </Suspense>
   );
 }
@@ -47,6 +62,11 @@ export function App() {
         recordRepresentation={(c: RaRecord) => `#${c.id}${c['name'] ? ` ${c['name']}` : ''}`}
       />
       <Resource name="interactions" list={InteractionList} icon={InteractionIcon} />
+      <Resource name="models" list={ModelList} show={ModelShow} icon={ModelIcon} recordRepresentation="name" />
+      <Resource name="evaluations" list={EvaluationList} show={EvaluationShow} icon={EvaluationIcon} recordRepresentation="modelRef" />
+      <CustomRoutes>
+        <Route path="/compare" element={<ComparePage />} />
+      </CustomRoutes>
     </Admin>
   );
 }

@@ -85,3 +85,103 @@ export interface Principal {
   label: string;
   role: Role;
 }
+
+export interface MetricValue {
+  name: string;
+  value: number;
+}
+
+export interface ModelVersion {
+  id: string;
+  version: number;
+  status: 'ready' | 'archived';
+  strategy: string;
+  params: string;
+  createdAt: string;
+  createdBy: string;
+  trainingSeconds: number;
+  codeVersion: string;
+  artifactSha256: string;
+  aliases: string[];
+  archivedAt: string | null;
+  metrics: MetricValue[];
+}
+
+export interface Model {
+  /** The model's name (the console's record id). */
+  id: string;
+  name: string;
+  strategy: string;
+  owner: string;
+  description: string;
+  createdAt: string;
+  gate?: string;
+  aliases: Array<{ alias: string; version: number; updatedAt: string }>;
+  versions: ModelVersion[];
+}
+
+export interface AliasHistoryEntry {
+  id: string;
+  alias: string;
+  action: string;
+  actor: string;
+  at: string;
+  fromVersion: number | null;
+  toVersion: number | null;
+  reason: string;
+  experimentKey: string | null;
+}
+
+export const EVALUATION_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
+
+export interface EvaluationMetric {
+  name: string;
+  value: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  users: number;
+}
+
+export interface Evaluation {
+  id: string;
+  modelRef: string;
+  model: string;
+  version: number;
+  strategy: string;
+  mode: string;
+  status: EvaluationStatus;
+  createdAt: string;
+  durationSeconds: number | null;
+  shards: number;
+  k: number[];
+  error: string | null;
+  errorCode: string | null;
+  progress: { percent: number; phase: string; shards: number | null; shardsDone: number | null; users: number | null; usersDone: number | null };
+  protocol: { split: string; cutoff: string | null; n: number | null; testRatio: number | null; seed: number | null; threshold: number; excludeTraining: boolean; gain: string; grades?: Array<{ type: string; grade: number }> };
+  dataset: { users: number; fingerprint: string; asOf?: string; interactions?: number; trainInteractions?: number; testInteractions?: number; candidates?: number; jobs?: number; catalogue?: number | null; versionCutoff?: string | null } | null;
+  metrics: EvaluationMetric[];
+  createdBy?: string;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  attachedToVersion?: boolean;
+}
+
+export interface MetricComparison {
+  name: string;
+  a: number;
+  b: number;
+  difference: number;
+  ciLow: number;
+  ciHigh: number;
+  pValue: number;
+  users: number;
+}
+
+export interface EvaluationComparison {
+  users: number;
+  method: string;
+  a: Evaluation;
+  b: Evaluation;
+  metrics: MetricComparison[];
+}

@@ -6,6 +6,8 @@ import {
   buildListOperation,
   buildManyOperation,
   buildOneOperation,
+  LOCAL_RESOURCES,
+  pageLocally,
   resourceDefinition,
   type RaFilter,
 } from './resources.js';
@@ -14,6 +16,8 @@ import {
 export interface MatchlabDataProvider extends DataProvider {
   /** One totalCount per filter, in order, from a single request. */
   countMany(resource: string, filters: ReadonlyArray<RaFilter>): Promise<number[]>;
+  /** Any other query or mutation (comparisons, promotion, alias history), with the same errors as the rest. */
+  query: GraphqlRequest;
 }
 
 interface Page {
@@ -25,6 +29,11 @@ const readOnly = (resource: string, action: string) =>
 
 export function createDataProvider(request: GraphqlRequest): MatchlabDataProvider {
   const getList = async (resource: string, params: Parameters<DataProvider['getList']>[1]): Promise<GetListResult> => {
+    const local = LOCAL_RESOURCES[resource];
+    if (local) {
+      const { rows } = await request<{ rows: RaRecord[] }>(local.all);
+      return pageLocally(rows, local, params);
+    }
     const def = resourceDefinition(resource);
     const countOnly = params.meta?.countOnly === true;
     const op = buildListOperation(def, params, { countOnly });
@@ -36,6 +45,11 @@ export function createDataProvider(request: GraphqlRequest): MatchlabDataProvide
     getList: getList as DataProvider['getList'],
 
     getOne: (async (resource, params) => {
+      const local = LOCAL_RESOURCES[resource];
+      if (local) {
+        const { item } = await request<{ item: RaRecord }>(local.one, { id: String(params.id) });
+        return { data: item };
+      }
       const op = buildOneOperation(resourceDefinition(resource), params.id);
       const { item } = await request<{ item: RaRecord }>(op.query, op.variables);
       return { data: item };
@@ -43,6 +57,11 @@ export function createDataProvider(request: GraphqlRequest): MatchlabDataProvide
 
     getMany: (async (resource, params) => {
       if (params.ids.length === 0) return { data: [] };
+      if (LOCAL_RESOURCES[resource]) {
+        const { data } = await getList(resource, { pagination: { page: 1, perPage: 10_000 }, sort: { field: 'id', order: 'ASC' }, filter: {} });
+        const wanted = new Set(params.ids.map(String));
+        return { data: data.filter((r) => wanted.has(String(r.id))) };
+      }
       const op = buildManyOperation(resourceDefinition(resource), params.ids);
       try {
         const data = await request<Record<string, RaRecord | null>>(op.query, op.variables);
@@ -63,6 +82,8 @@ export function createDataProvider(request: GraphqlRequest): MatchlabDataProvide
     updateMany: (resource) => readOnly(resource, 'edit'),
     delete: (resource) => readOnly(resource, 'delete'),
     deleteMany: (resource) => readOnly(resource, 'delete'),
+
+    query: request,
 
     async countMany(resource, filters) {
       if (filters.length === 0) return [];

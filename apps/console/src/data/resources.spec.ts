@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildCountsOperation, buildListOperation, buildManyOperation, buildOneOperation, resourceDefinition, RESOURCES } from './resources.js';
+import { buildCountsOperation, buildListOperation, buildManyOperation, buildOneOperation, LOCAL_RESOURCES, pageLocally, resourceDefinition, RESOURCES } from './resources.js';
 
 const jobs = RESOURCES['jobs']!;
 const interactions = RESOURCES['interactions']!;
@@ -82,5 +82,28 @@ describe('single and batched reads', () => {
 
   it('names the resource when it has no mapping', () => {
     expect(() => resourceDefinition('widgets')).toThrow('no data mapping for resource "widgets"');
+  });
+});
+
+describe('evaluations and models mapping', () => {
+  it('lists evaluations newest first (no sort argument) with the model/version/status filter', () => {
+    const op = buildListOperation(RESOURCES['evaluations']!, { pagination: { page: 2, perPage: 10 }, sort: { field: 'createdAt', order: 'ASC' }, filter: { model: ' pop ', version: '2', status: '' } });
+    expect(op.variables).toEqual({ filter: { model: 'pop', version: 2 }, offset: 10, limit: 10 });
+    expect(op.query).toContain('$filter: EvaluationFilterInput, $offset: Int, $limit: Int');
+    expect(op.query).toContain('page: evaluations(filter: $filter, offset: $offset, limit: $limit)');
+  });
+
+  it('pages, searches, filters and sorts models in memory, blanks last', () => {
+    const rows = [
+      { id: 'b-als', name: 'b-als', strategy: 'als', owner: 'ann' },
+      { id: 'a-pop', name: 'a-pop', strategy: 'popularity', owner: 'bob' },
+      { id: 'c-ease', name: 'c-ease', strategy: 'ease', owner: null },
+    ];
+    const def = LOCAL_RESOURCES['models']!;
+    expect(pageLocally(rows, def, { sort: { field: 'name', order: 'ASC' } }).data.map((r) => r.id)).toEqual(['a-pop', 'b-als', 'c-ease']);
+    expect(pageLocally(rows, def, { sort: { field: 'owner', order: 'DESC' } }).data.map((r) => r.id)).toEqual(['a-pop', 'b-als', 'c-ease']);
+    expect(pageLocally(rows, def, { filter: { q: 'POP' } })).toEqual({ data: [rows[1]], total: 1 });
+    expect(pageLocally(rows, def, { filter: { strategy: ['als', 'ease'] } }).total).toBe(2);
+    expect(pageLocally(rows, def, { pagination: { page: 2, perPage: 2 }, sort: { field: 'name', order: 'ASC' } })).toEqual({ data: [rows[2]], total: 3 });
   });
 });

@@ -20,10 +20,11 @@ export interface ResourceDefinition {
   one: string;
   /** GraphQL input type of the list filter, e.g. `JobFilter`. */
   filterType: string;
-  /** How the list is sorted: a sort input (`{ field, direction }`) or a bare `direction` argument. */
+  /** How the list is sorted: a sort input (`{ field, direction }`), a bare `direction` argument, or a fixed order. */
   sort:
     | { kind: 'input'; type: string; fields: Record<string, string> }
-    | { kind: 'direction'; field: string };
+    | { kind: 'direction'; field: string }
+    | { kind: 'none' };
   /** Selection set of a list row. */
   listFields: string;
   /** Selection set of a show page (defaults to listFields). */
@@ -90,6 +91,16 @@ const CANDIDATE_FIELDS = `${CANDIDATE_LIST_FIELDS} timeZone consentAlerts consen
   preferences { remote minSalary maxDistanceKm employmentTypes }
   resumes { id category parsedSkills text createdAt }`;
 
+const EVALUATION_LIST_FIELDS = `id modelRef model version strategy mode status createdAt durationSeconds shards k error errorCode
+  progress { percent phase shards shardsDone users usersDone }
+  protocol { split cutoff n testRatio seed threshold excludeTraining gain }
+  dataset { users fingerprint }
+  metrics { name value ciLow ciHigh users }`;
+
+const EVALUATION_FIELDS = `${EVALUATION_LIST_FIELDS} createdBy startedAt finishedAt attachedToVersion bootstrapSamples bootstrapSeed
+  protocol { grades { type grade } }
+  dataset { asOf interactions trainInteractions testInteractions candidates jobs catalogue versionCutoff }`;
+
 const INTERACTION_FIELDS = 'id eventId candidateId jobId type occurredAt rankingId experimentKey variant position source';
 
 export const RESOURCES: Record<string, ResourceDefinition> = {
@@ -149,7 +160,79 @@ export const RESOURCES: Record<string, ResourceDefinition> = {
         to: instant(f['to']),
       }),
   },
+  evaluations: {
+    list: 'evaluations',
+    one: 'evaluation',
+    filterType: 'EvaluationFilterInput',
+    sort: { kind: 'none' }, // newest first
+    listFields: EVALUATION_LIST_FIELDS,
+    oneFields: EVALUATION_FIELDS,
+    toFilter: (f) =>
+      compact({
+        model: text(f['model']),
+        version: num(f['version']),
+        dataset: text(f['dataset']),
+        status: text(f['status']),
+      }),
+  },
 };
+
+/**
+ * Resources whose API query returns every row at once (a short list, e.g. `models`): the console filters,
+ * sorts and pages them itself (`pageLocally`). The row id is the name the single-item query takes.
+ */
+export interface LocalResourceDefinition {
+  /** Query for every row, aliased to `rows`, each row with an `id`. */
+  all: string;
+  /** Query for one row by id, aliased to `item`. */
+  one: string;
+  /** Fields matched case-insensitively by the `q` filter. */
+  searchFields: string[];
+}
+
+const MODEL_LIST_FIELDS = `id: name name strategy owner description createdAt aliases { alias version updatedAt }
+  versions { version status createdAt metrics { name value } }`;
+
+const MODEL_FIELDS = `id: name name strategy owner description createdAt gate aliases { alias version updatedAt }
+  versions { id version status strategy params createdAt createdBy trainingSeconds codeVersion artifactSha256 aliases archivedAt
+             metrics { name value } }`;
+
+export const LOCAL_RESOURCES: Record<string, LocalResourceDefinition> = {
+  models: {
+    all: `query ConsoleModels { rows: models { ${MODEL_LIST_FIELDS} } }`,
+    one: `query ConsoleModel($id: String!) { item: model(name: $id) { ${MODEL_FIELDS} } }`,
+    searchFields: ['name', 'strategy', 'owner', 'description'],
+  },
+};
+
+/** A value at a dotted path (`a.b`), for sorting local rows. */
+function at(row: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), row);
+}
+
+/** getList over rows already in memory: `q` searches `searchFields`, other filters match equal values. */
+export function pageLocally<T extends Record<string, unknown>>(rows: readonly T[], def: LocalResourceDefinition, params: ListParams): { data: T[]; total: number } {
+  const filter = params.filter ?? {};
+  const q = text(filter['q'])?.toLowerCase();
+  const rest = Object.entries(filter).filter(([k, v]) => k !== 'q' && !isBlank(v));
+  let out = rows.filter(
+    (r) =>
+      (!q || def.searchFields.some((f) => String(r[f] ?? '').toLowerCase().includes(q))) &&
+      rest.every(([k, v]) => (Array.isArray(v) ? v.map(String).includes(String(at(r, k))) : String(at(r, k)) === String(v))),
+  );
+  if (params.sort?.field) {
+    const { field, order } = params.sort;
+    const dir = order === 'ASC' ? 1 : -1;
+    out = [...out].sort((a, b) => {
+      const x = at(a, field), y = at(b, field);
+      if (x == null || y == null) return x == null ? (y == null ? 0 : 1) : -1; // blanks last
+      return (x < y ? -1 : x > y ? 1 : 0) * dir;
+    });
+  }
+  const page = Math.max(1, params.pagination?.page ?? 1);
+  const perPage = Math.max(1, params.pagination?.perPage ?? 25);
+  return { data: out.slice((page - 1) * perPage, page * perPage), total: out.length };
+}
 
 export function resourceDefinition(resource: string): ResourceDefinition {
   const def = RESOURCES[resource];
@@ -188,6 +271,9 @@ export function buildListOperation(def: ResourceDefinition, params: ListParams, 
     variables['sort'] = field ? { field, direction: params.sort?.order === 'ASC' ? 'ASC' : 'DESC' } : null;
     sortDecl = `, $sort: ${def.sort.type}`;
     sortArg = ', sort: $sort';
+  } else if (def.sort.kind === 'none') {
+    sortDecl = '';
+    sortArg = '';
   } else {
     const applies = params.sort?.field === def.sort.field;
     variables['direction'] = applies ? (params.sort?.order === 'ASC' ? 'ASC' : 'DESC') : null;

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AuthService } from '@app/auth';
+import { EvaluationJobService } from '@app/evaluation-jobs';
+import { RegistryService } from '@app/registry';
+import { SimulatorService } from '@app/simulator';
+import { TrainingService } from '@app/training';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { createApiApp } from '../apps/api/src/main.js';
+import { CONSOLE_DIST, ensureConsoleBuilt, launchBrowser, recordPageProblems, screenshot } from './support/browser.js';
+import { appEnv, createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const START = new Date('2026-06-01T00:00:00Z');
+const CUTOFF = new Date('2026-06-08T00:00:00Z');
+
+/**
+ * Models, evaluations and the comparison page in headless Chromium against the real API and database: two trained
+ * models, their evaluations on the same split, the paired comparison with curves across k, promotion through the
+ * registry's gate (a refusal shows the gate's reason), alias history, and an analyst who sees no Promote button.
+ */
+describe('console: models, evaluations and comparison', () => {
+  let db: TestDatabase;
+  let close: () => Promise<void>;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let problems: string[];
+  const evaluationIds: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    db = await createTestDatabase('console_models');
+    const { app, runtime } = await createApiApp({ withWorker: true, env: appEnv(db) }); // the worker brings SimulatorService
+    const nest = app as NestExpressApplication;
+    nest.useStaticAssets(CONSOLE_DIST, { prefix: '/console' }); // see console.e2e-spec.ts
+    await nest.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(nest.getHttpServer().address() as AddressInfo).port}`;
+    close = async () => {
+      await nest.close();
+      await runtime.endpoint.close();
+    };
+
+    await app.get(SimulatorService, { strict: false }).simulateMarket({ seed: 31, candidates: 150, jobs: 300, days: 10, start: START });
+    const registry = app.get(RegistryService, { strict: false });
+    const training = app.get(TrainingService, { strict: false });
+    const evaluations = app.get(EvaluationJobService, { strict: false });
+    for (const [name, strategy, params] of [['pop', 'popularity', {}], ['als', 'als', { factors: 8, iterations: 5 }]] as const) {
+      await registry.registerModel({ name, strategy, owner: 'e2e' });
+      const job = await training.startTraining({ model: name, params, cutoff: CUTOFF, validationFraction: 0 }, 'e2e', { enqueue: false });
+      expect(await training.runInProcess(job.id)).toMatchObject({ status: 'completed', version: 1 });
+      const ev = await evaluations.start({ modelRef: `${name}/1`, ks: [5, 10, 20] }, 'e2e', { enqueue: false });
+      expect((await evaluations.runInProcess(ev.id)).status).toBe('completed');
+      evaluationIds[name] = ev.id;
+    }
+    // pop/2: trained but never evaluated, so the gate has no offline NDCG@10 to let it replace a champion with.
+    const second = await training.startTraining({ model: 'pop', params: {}, cutoff: CUTOFF, validationFraction: 0 }, 'e2e', { enqueue: false });
+    expect(await training.runInProcess(second.id)).toMatchObject({ status: 'completed', version: 2 });
+    await app.get(AuthService, { strict: false }).createUser('analyst@matchlab.local', 'analyst-password-1', 'analyst');
+
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    problems = recordPageProblems(page);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await close?.();
+    await db?.drop();
+  });
+
+  const signIn = async (email: string, password: string) => {
+    await page.goto(`${base}/console/#/login`);
+    await page.locator('input[name="email"]').waitFor({ timeout: 60_000 });
+    await page.locator('input[name="email"]').fill(email);
+    await page.locator('input[name="password"]').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Active jobs by seniority').waitFor({ timeout: 60_000 });
+  };
+  const ndcgOf = async (model: string) => {
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await page.evaluate<string>("JSON.parse(localStorage.getItem('matchlab.session')).token")}` },
+      body: JSON.stringify({ query: `query($id: ID!) { evaluation(id: $id) { metrics { name value } } }`, variables: { id: evaluationIds[model] } }),
+    });
+    const body = (await res.json()) as { data: { evaluation: { metrics: Array<{ name: string; value: number }> } } };
+    return body.data.evaluation.metrics.find((m) => m.name === 'ndcg@10')!.value;
+  };
+
+  it('lists models with their aliases and evaluations with their NDCG@10', async () => {
+    await signIn('admin@matchlab.local', 'admin-password-1');
+    await page.getByRole('menuitem', { name: 'Models' }).click();
+    await page.getByText('popularity').waitFor();
+    expect((await page.locator('table tbody tr td:nth-child(1)').allTextContents()).map((t) => t.trim())).toEqual(['als', 'pop']);
+    await screenshot(page, 'console-models-01-list');
+
+    await page.getByRole('menuitem', { name: 'Evaluations' }).click();
+    await page.getByText('als/1 (als)').waitFor();
+    const rows = await page.locator('table tbody tr').allTextContents();
+    expect(rows).toHaveLength(2);
+    expect(rows.join('\n')).toContain('temporal, cut-off 2026-06-08');
+    expect(rows.join('\n')).toContain((await ndcgOf('pop')).toFixed(4));
+    await page.getByText('pop/1 (popularity)').click();
+    await page.getByRole('heading', { name: 'Evaluation of pop/1' }).waitFor();
+    const metricRows = await page.getByTestId('evaluation-metrics').locator('tbody tr').allTextContents();
+    expect(metricRows.find((r) => r.startsWith('ndcg@10'))).toContain((await ndcgOf('pop')).toFixed(4));
+    expect(metricRows.find((r) => r.startsWith('ndcg@10'))).toMatch(/\[0\.\d{4}, 0\.\d{4}\]/);
+    await screenshot(page, 'console-models-02-evaluation');
+  }, 120_000);
+
+  it('compares the two evaluations: paired differences, curves across k, and promotes B through the gate', async () => {
+    await page.goto(`${base}/console/#/compare?a=${evaluationIds['pop']}&b=${evaluationIds['als']}`);
+    await page.getByTestId('comparison-table').waitFor();
+    const ndcgRow = (await page.getByTestId('comparison-table').locator('tbody tr').allTextContents()).find((r) => r.startsWith('ndcg@10'))!;
+    const diff = (await ndcgOf('als')) - (await ndcgOf('pop'));
+    expect(ndcgRow).toContain(`${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(4)}`);
+    expect(ndcgRow).toMatch(/B better|B worse|no significant difference/);
+    // Both curves have one point per k (5, 10, 20) for each evaluation.
+    await page.getByTestId('curve-ndcg').locator('.recharts-line').first().waitFor();
+    expect(await page.getByTestId('curve-ndcg').locator('.recharts-line').count()).toBe(2);
+    expect(await page.getByTestId('curve-recall').locator('.recharts-cartesian-axis-tick-value').allTextContents()).toEqual(expect.arrayContaining(['5', '10', '20']));
+    await screenshot(page, 'console-models-03-compare');
+
+    // als/1 to champion: the first champion passes the gate (nothing to compare against).
+    await page.getByTestId('promote-panel').getByLabel('Reason').fill('offline win');
+    await page.getByRole('button', { name: 'Promote' }).click();
+    await page.getByTestId('promote-outcome').getByText(/champion → v1/).waitFor();
+  }, 120_000);
+
+  it('promotes pop/1, then shows the gate refusing pop/2 with its reason, a bad alias, and the alias history', async () => {
+    await page.goto(`${base}/console/#/models/pop/show`);
+    await page.getByRole('heading', { name: 'pop', exact: true }).waitFor();
+    const versionRows = await page.getByTestId('model-versions').locator('tbody tr').allTextContents();
+    expect(versionRows.map((r) => r.slice(0, 2))).toEqual(['v2', 'v1']);
+    expect(versionRows[1]).toContain((await ndcgOf('pop')).toFixed(4));
+
+    const panel = page.getByTestId('promote-panel');
+    const chooseVersion = async (v: string) => {
+      await panel.getByLabel('Version').click();
+      await page.getByRole('option', { name: v, exact: true }).click();
+    };
+    await chooseVersion('v1');
+    await panel.getByLabel('Reason').fill('first champion');
+    await page.getByRole('button', { name: 'Promote' }).click();
+    await page.getByTestId('promote-outcome').getByText(/champion → v1\. Gate: alias champion is unset; first promotion/).waitFor();
+    await page.getByTestId('alias-history').getByText('first champion').waitFor();
+    const history = await page.getByTestId('alias-history').locator('tbody tr').allTextContents();
+    expect(history).toHaveLength(1);
+    expect(history[0]).toContain('→ v1');
+
+    await chooseVersion('v2');
+    await panel.getByLabel('Reason').fill('try v2');
+    await page.getByRole('button', { name: 'Promote' }).click();
+    await page.getByTestId('promote-outcome').getByText(/refused: candidate has no offline ndcg@10; evaluate it first/).waitFor();
+    expect(await page.getByTestId('promote-outcome').getAttribute('class')).toContain('Error');
+    expect(await page.getByTestId('alias-history').locator('tbody tr').count()).toBe(1); // nothing moved
+
+    await panel.getByLabel('Alias').fill('Bad Alias!');
+    await page.getByRole('button', { name: 'Promote' }).click();
+    await page.getByTestId('promote-outcome').getByText(/alias/i).waitFor();
+    expect(await page.getByTestId('promote-outcome').textContent()).not.toContain('refused: candidate');
+    await screenshot(page, 'console-models-04-model');
+  }, 120_000);
+
+  it('an analyst reads models and comparisons but gets no Promote button; the pages ran without errors', async () => {
+    await page.evaluate('localStorage.clear()');
+    await signIn('analyst@matchlab.local', 'analyst-password-1');
+    await page.goto(`${base}/console/#/models/als/show`);
+    await page.getByRole('heading', { name: 'als', exact: true }).waitFor();
+    await page.getByTestId('alias-history').waitFor();
+    expect(await page.getByTestId('promote-panel').count()).toBe(0);
+    await page.goto(`${base}/console/#/compare?a=${evaluationIds['pop']}&b=${evaluationIds['als']}`);
+    await page.getByTestId('comparison-table').waitFor();
+    expect(await page.getByTestId('promote-panel').count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
