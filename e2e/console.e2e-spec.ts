@@ -125,7 +125,7 @@ describe('console in the browser', () => {
   });
 
   it('lists jobs newest first with the total, paginates, searches and sorts', async () => {
-    await page.getByRole('menuitem', { name: 'Jobs' }).click();
+    await page.getByRole('menuitem', { name: 'Jobs', exact: true }).click();
     await page.getByText('Senior Data Engineer').waitFor();
     expect((await rowTitles()).slice(0, 4)).toEqual(['Senior Data Engineer', 'Pediatric Nurse', 'Remote ML Researcher', 'Archivist']);
     expect(await rowTitles()).toHaveLength(25);
@@ -187,7 +187,7 @@ describe('console in the browser', () => {
       const s = JSON.parse(localStorage.getItem('matchlab.session'));
       localStorage.setItem('matchlab.session', JSON.stringify({ ...s, token: 'forged-token' }));
     }`);
-    await page.getByRole('menuitem', { name: 'Jobs' }).click();
+    await page.getByRole('menuitem', { name: 'Jobs', exact: true }).click();
     await page.locator('input[name="email"]').waitFor();
     expect(await page.evaluate<unknown>("localStorage.getItem('matchlab.session')")).toBeNull();
     expect(problems).toEqual([]);

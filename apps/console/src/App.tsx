@@ -1,4 +1,7 @@
 import EvaluationIcon from '@mui/icons-material/Assessment';
+import ImportIcon from '@mui/icons-material/FileUpload';
+import TrainingIcon from '@mui/icons-material/Memory';
+import WebhookIcon from '@mui/icons-material/Webhook';
 import ModelIcon from '@mui/icons-material/ModelTraining';
 import InteractionIcon from '@mui/icons-material/TouchApp';
 import CandidateIcon from '@mui/icons-material/People';
@@ -11,7 +14,10 @@ import { createAuthProvider } from './auth/auth-provider.js';
 import { LoginPage } from './auth/LoginPage.js';
 import { SessionStore } from './auth/session.js';
 import { createDataProvider } from './data/data-provider.js';
-import { EvaluationList, EvaluationShow } from './evaluations/evaluations.js';
+import { EvaluationCreate, EvaluationList, EvaluationShow } from './evaluations/evaluations.js';
+import { ImportList, ImportShow } from './imports/imports.js';
+import { TrainingJobCreate, TrainingJobList, TrainingJobShow } from './training/training-jobs.js';
+import { WebhookList, WebhookShow } from './webhooks/webhooks.js';
 import { ModelList, ModelShow } from './models/models.js';
 import { CandidateList, CandidateShow } from './resources/candidates.js';
 import { InteractionList } from './resources/interactions.js';
@@ -63,7 +69,10 @@ export function App() {
       />
       <Resource name="interactions" list={InteractionList} icon={InteractionIcon} />
       <Resource name="models" list={ModelList} show={ModelShow} icon={ModelIcon} recordRepresentation="name" />
-      <Resource name="evaluations" list={EvaluationList} show={EvaluationShow} icon={EvaluationIcon} recordRepresentation="modelRef" />
+      <Resource name="trainingJobs" options={{ label: 'Training jobs' }} list={TrainingJobList} show={TrainingJobShow} create={TrainingJobCreate} icon={TrainingIcon} />
+      <Resource name="evaluations" list={EvaluationList} show={EvaluationShow} create={EvaluationCreate} icon={EvaluationIcon} recordRepresentation="modelRef" />
+      <Resource name="imports" list={ImportList} show={ImportShow} icon={ImportIcon} recordRepresentation="sourceName" />
+      <Resource name="webhooks" list={WebhookList} show={WebhookShow} icon={WebhookIcon} recordRepresentation="url" />
       <CustomRoutes>
         <Route path="/compare" element={<ComparePage />} />
       </CustomRoutes>

@@ -185,3 +185,69 @@ export interface EvaluationComparison {
   b: Evaluation;
   metrics: MetricComparison[];
 }
+
+export interface TrainingJob {
+  id: string;
+  kind: string;
+  model: string;
+  strategy: string;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  params: string;
+  createdAt: string;
+  createdBy: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  version: number | null;
+  error: string | null;
+  errorCode: string | null;
+  progress: { percent: number; phase: string; iteration: number | null; iterations: number | null; loss: number | null; trial: number | null; trials: number | null };
+  options?: string;
+  result?: string | null;
+  logs?: string[];
+}
+
+export interface ImportRun {
+  id: string;
+  kind: string;
+  format: string;
+  sourceName: string;
+  status: string;
+  strict: boolean;
+  totalRows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  rejected: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  rejections?: Array<{ line: number; field: string | null; reason: string }>;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  models: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  secretHint: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventType: string;
+  model: string;
+  status: string;
+  attempts: number;
+  responseStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  nextAttemptAt: string | null;
+  attemptLog: Array<{ at: string; durationMs: number; responseStatus: number | null; error: string | null }>;
+}

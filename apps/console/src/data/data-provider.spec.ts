@@ -67,3 +67,30 @@ describe('data provider', () => {
     });
   });
 });
+
+describe('create', () => {
+  it('starts a training job and answers with the queued job', async () => {
+    const calls: Array<{ query: string; variables?: Record<string, unknown> }> = [];
+    const provider = createDataProvider((async (query: string, variables?: Record<string, unknown>) => {
+      calls.push({ query, variables });
+      return { item: { id: 'j1', status: 'queued' } };
+    }) as GraphqlRequest);
+    const res = await provider.create('trainingJobs', { data: { model: 'm', strategy: 'als', params: '' } });
+    expect(res.data).toEqual({ id: 'j1', status: 'queued' });
+    expect(calls[0]!.variables).toEqual({ input: { model: 'm', strategy: 'als' } });
+  });
+
+  it('keeps a refused start out of the form errors (react-admin reads body.errors as field errors)', async () => {
+    const provider = createDataProvider((async () => {
+      throw new ApiError('Invalid input: halfLifeDays must be positive', 400, 'BAD_USER_INPUT', { errors: [{ message: 'halfLifeDays must be positive' }], details: { field: 'halfLifeDays' } });
+    }) as GraphqlRequest);
+    const err = (await provider.create('trainingJobs', { data: { model: 'm' } }).catch((e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect([err.message, err.status, err.code, err.body]).toEqual(['Invalid input: halfLifeDays must be positive', 400, 'BAD_USER_INPUT', { details: { field: 'halfLifeDays' } }]);
+  });
+
+  it('refuses to create what the console cannot create', async () => {
+    const provider = createDataProvider((async () => ({})) as GraphqlRequest);
+    await expect(provider.create('jobs', { data: {} })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+  });
+});

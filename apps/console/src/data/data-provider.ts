@@ -6,7 +6,9 @@ import {
   buildListOperation,
   buildManyOperation,
   buildOneOperation,
+  CREATABLE,
   LOCAL_RESOURCES,
+  localRows,
   pageLocally,
   resourceDefinition,
   type RaFilter,
@@ -31,8 +33,8 @@ export function createDataProvider(request: GraphqlRequest): MatchlabDataProvide
   const getList = async (resource: string, params: Parameters<DataProvider['getList']>[1]): Promise<GetListResult> => {
     const local = LOCAL_RESOURCES[resource];
     if (local) {
-      const { rows } = await request<{ rows: RaRecord[] }>(local.all);
-      return pageLocally(rows, local, params);
+      const { rows } = await request<{ rows: RaRecord[] | { items: RaRecord[] } }>(local.all);
+      return pageLocally(localRows(rows), local, params);
     }
     const def = resourceDefinition(resource);
     const countOnly = params.meta?.countOnly === true;
@@ -77,7 +79,19 @@ export function createDataProvider(request: GraphqlRequest): MatchlabDataProvide
     getManyReference: ((resource, params) =>
       getList(resource, { ...params, filter: { ...params.filter, [params.target]: params.id } })) as DataProvider['getManyReference'],
 
-    create: (resource) => readOnly(resource, 'create'),
+    create: (async (resource, params) => {
+      const def = CREATABLE[resource];
+      if (!def) return readOnly(resource, 'create');
+      try {
+        const { item } = await request<{ item: RaRecord }>(def.mutation, { input: def.toInput(params.data as Record<string, unknown>) });
+        return { data: item };
+      } catch (e) {
+        // react-admin reads `body.errors` as per-field form errors ({ field: message }); the GraphQL error list is not
+        // that, and would leave the form invalid after a fix. The message goes to the notification instead.
+        if (e instanceof ApiError) throw new ApiError(e.message, e.status, e.code, { details: e.body?.details });
+        throw e;
+      }
+    }) as DataProvider['create'],
     update: (resource) => readOnly(resource, 'edit'),
     updateMany: (resource) => readOnly(resource, 'edit'),
     delete: (resource) => readOnly(resource, 'delete'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildCountsOperation, buildListOperation, buildManyOperation, buildOneOperation, LOCAL_RESOURCES, pageLocally, resourceDefinition, RESOURCES } from './resources.js';
+import { buildCountsOperation, buildListOperation, buildManyOperation, buildOneOperation, CREATABLE, LOCAL_RESOURCES, localRows, pageLocally, resourceDefinition, RESOURCES } from './resources.js';
 
 const jobs = RESOURCES['jobs']!;
 const interactions = RESOURCES['interactions']!;
@@ -105,5 +105,33 @@ describe('evaluations and models mapping', () => {
     expect(pageLocally(rows, def, { filter: { q: 'POP' } })).toEqual({ data: [rows[1]], total: 1 });
     expect(pageLocally(rows, def, { filter: { strategy: ['als', 'ease'] } }).total).toBe(2);
     expect(pageLocally(rows, def, { pagination: { page: 2, perPage: 2 }, sort: { field: 'name', order: 'ASC' } })).toEqual({ data: [rows[2]], total: 3 });
+  });
+});
+
+describe('create mappings', () => {
+  it('turns the training form into StartTrainingInput, leaving blanks to the API defaults', () => {
+    expect(CREATABLE['trainingJobs']!.toInput({ model: ' jobs-als ', strategy: 'als', params: '{"factors": 8}', cutoff: '2026-06-08', validationFraction: '0', timeoutSeconds: '' })).toEqual({
+      model: 'jobs-als',
+      strategy: 'als',
+      params: '{"factors": 8}',
+      cutoff: '2026-06-08T00:00:00.000Z',
+      validationFraction: 0,
+    });
+    expect(CREATABLE['trainingJobs']!.mutation).toContain('item: startTraining(input: $input)');
+  });
+
+  it('turns the evaluation form into StartEvaluationInput with k as integers and the split only when chosen', () => {
+    expect(CREATABLE['evaluations']!.toInput({ modelRef: 'pop/1', k: '5, 10,20', shards: 4, split: 'leave_last_n', n: 2, cutoff: '' })).toEqual({
+      modelRef: 'pop/1',
+      k: [5, 10, 20],
+      shards: 4,
+      split: { kind: 'leave_last_n', n: 2 },
+    });
+    expect(CREATABLE['evaluations']!.toInput({ modelRef: 'pop@champion' })).toEqual({ modelRef: 'pop@champion' });
+  });
+
+  it('reads a local resource answer as an array or a page of items', () => {
+    expect(localRows([{ id: 1 }])).toEqual([{ id: 1 }]);
+    expect(localRows({ items: [{ id: 2 }] })).toEqual([{ id: 2 }]);
   });
 });

@@ -182,7 +182,7 @@ export const RESOURCES: Record<string, ResourceDefinition> = {
  * sorts and pages them itself (`pageLocally`). The row id is the name the single-item query takes.
  */
 export interface LocalResourceDefinition {
-  /** Query for every row, aliased to `rows`, each row with an `id`. */
+  /** Query for every row, aliased to `rows` (an array, or a page with `items`), each row with an `id`. */
   all: string;
   /** Query for one row by id, aliased to `item`. */
   one: string;
@@ -197,13 +197,42 @@ const MODEL_FIELDS = `id: name name strategy owner description createdAt gate al
   versions { id version status strategy params createdAt createdBy trainingSeconds codeVersion artifactSha256 aliases archivedAt
              metrics { name value } }`;
 
+const TRAINING_JOB_FIELDS = `id kind model strategy status params createdAt createdBy startedAt finishedAt version error errorCode
+  progress { percent phase iteration iterations loss trial trials }`;
+
+const IMPORT_RUN_FIELDS = `id kind format sourceName status strict totalRows inserted updated unchanged duplicates rejected error
+  startedAt finishedAt`;
+
+const WEBHOOK_FIELDS = 'id url description events models enabled disabledReason secretHint createdAt createdBy updatedAt';
+
 export const LOCAL_RESOURCES: Record<string, LocalResourceDefinition> = {
   models: {
     all: `query ConsoleModels { rows: models { ${MODEL_LIST_FIELDS} } }`,
     one: `query ConsoleModel($id: String!) { item: model(name: $id) { ${MODEL_FIELDS} } }`,
     searchFields: ['name', 'strategy', 'owner', 'description'],
   },
+  // The API keeps the newest 500 jobs and import runs within reach of one request.
+  trainingJobs: {
+    all: `query ConsoleTrainingJobs { rows: trainingJobs(limit: 500) { ${TRAINING_JOB_FIELDS} } }`,
+    one: `query ConsoleTrainingJob($id: ID!) { item: trainingJob(id: $id, logLines: 200) { ${TRAINING_JOB_FIELDS} options result logs } }`,
+    searchFields: ['model', 'strategy', 'createdBy'],
+  },
+  imports: {
+    all: `query ConsoleImports { rows: importRuns(limit: 500) { items { ${IMPORT_RUN_FIELDS} } } }`,
+    one: `query ConsoleImport($id: ID!) { item: importRun(id: $id) { ${IMPORT_RUN_FIELDS} rejections { line field reason } } }`,
+    searchFields: ['sourceName', 'kind', 'format'],
+  },
+  webhooks: {
+    all: `query ConsoleWebhooks { rows: webhooks { ${WEBHOOK_FIELDS} } }`,
+    one: `query ConsoleWebhook($id: ID!) { item: webhook(id: $id) { ${WEBHOOK_FIELDS} } }`,
+    searchFields: ['url', 'description'],
+  },
 };
+
+/** The rows of a local resource's answer: the array itself or a page's `items`. */
+export function localRows<T>(rows: T[] | { items: T[] }): T[] {
+  return Array.isArray(rows) ? rows : rows.items;
+}
 
 /** A value at a dotted path (`a.b`), for sorting local rows. */
 function at(row: Record<string, unknown>, path: string): unknown {
@@ -314,3 +343,42 @@ export function buildCountsOperation(def: ResourceDefinition, filters: ReadonlyA
     variables: Object.fromEntries(filters.map((f, i) => [`f${i}`, def.toFilter(f) ?? null])),
   };
 }
+
+/**
+ * Resources the console can create: react-admin's form values → the API's start mutation (aliased to `item`).
+ * Blank values are left out so the API's defaults apply.
+ */
+export interface CreateDefinition {
+  mutation: string;
+  toInput(values: Record<string, unknown>): Record<string, unknown>;
+}
+
+export const CREATABLE: Record<string, CreateDefinition> = {
+  trainingJobs: {
+    mutation: `mutation ConsoleStartTraining($input: StartTrainingInput!) { item: startTraining(input: $input) { ${TRAINING_JOB_FIELDS} } }`,
+    toInput: (v) =>
+      compact({
+        model: text(v['model']),
+        strategy: text(v['strategy']),
+        params: text(v['params']),
+        cutoff: instant(v['cutoff']),
+        validationFraction: num(v['validationFraction']),
+        timeoutSeconds: num(v['timeoutSeconds']),
+      }) ?? {},
+  },
+  evaluations: {
+    mutation: `mutation ConsoleStartEvaluation($input: StartEvaluationInput!) { item: startEvaluation(input: $input) { ${EVALUATION_LIST_FIELDS} } }`,
+    toInput: (v) => {
+      const ks = list(v['k'])?.map(Number);
+      const split = text(v['split']);
+      return (
+        compact({
+          modelRef: text(v['modelRef']),
+          k: ks,
+          shards: num(v['shards']),
+          split: split ? compact({ kind: split, cutoff: instant(v['cutoff']), n: num(v['n']), testRatio: num(v['testRatio']) }) : undefined,
+        }) ?? {}
+      );
+    },
+  },
+};

@@ -1,43 +1,25 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Chip from '@mui/material/Chip';
-import LinearProgress from '@mui/material/LinearProgress';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { Button, DataTable, DateField, Labeled, Link, List, Loading, SelectInput, Show, TextInput, TopToolbar, useRecordContext } from 'react-admin';
-import { EVALUATION_STATUSES, type Evaluation, type EvaluationStatus } from '../api/types.js';
-import { choicesOf, humanize } from '../format.js';
+import { Button, Create, CreateButton, DataTable, DateField, Labeled, Link, List, Loading, NumberInput, required, SelectInput, Show, SimpleForm, TextInput, TopToolbar, usePermissions, useRecordContext } from 'react-admin';
+import { EVALUATION_STATUSES, type Evaluation } from '../api/types.js';
+import { choicesOf } from '../format.js';
+import { canPromote } from '../models/models.js';
 import { EmptyState } from '../resources/EmptyState.js';
+import { JobProgress, pollWhileLive } from '../resources/JobProgress.js';
 import { formatMetric, metricValue, splitLabel } from './evaluation-data.js';
 
 const Col = DataTable.Col<Evaluation>;
-const LIVE: readonly EvaluationStatus[] = ['queued', 'running'];
-const STATUS_COLOR: Record<EvaluationStatus, 'default' | 'info' | 'success' | 'error' | 'warning'> = {
-  queued: 'default',
-  running: 'info',
-  completed: 'success',
-  failed: 'error',
-  cancelled: 'warning',
-};
 
-export function EvaluationStatusChip({ status }: { status: EvaluationStatus }) {
-  return <Chip size="small" variant="outlined" color={STATUS_COLOR[status] ?? 'default'} label={humanize(status)} />;
-}
-
-/** A live bar while the job runs (percent and phase), the final state after. */
+/** A live bar while the job runs (percent, phase, shards), the final state after. */
 export function EvaluationProgress({ e }: { e: Evaluation }) {
-  if (!LIVE.includes(e.status)) return <EvaluationStatusChip status={e.status} />;
   const shards = e.progress.shards && e.progress.shards > 1 ? ` · shards ${e.progress.shardsDone ?? 0}/${e.progress.shards}` : '';
-  return (
-    <Box sx={{ minWidth: 160 }} data-testid="evaluation-progress">
-      <LinearProgress variant="determinate" value={e.progress.percent} />
-      <Typography variant="caption" color="text.secondary">{`${Math.round(e.progress.percent)}% · ${e.progress.phase}${shards}`}</Typography>
-    </Box>
-  );
+  return <JobProgress status={e.status} percent={e.progress.percent} caption={`${e.progress.phase}${shards}`} />;
 }
 
 const evaluationFilters = [
@@ -46,14 +28,37 @@ const evaluationFilters = [
   <TextInput key="dataset" source="dataset" label="Dataset fingerprint" />,
 ];
 
-/** Refresh every 2 s while something on the page is still running. */
-const pollWhileLive = (rows: Evaluation[] | undefined) => (rows?.some((e) => LIVE.includes(e.status)) ? 2000 : false);
 
 function ListActions() {
+  const { permissions } = usePermissions();
   return (
     <TopToolbar>
       <Button label="Compare two" to="/compare" />
+      {canPromote(permissions) && <CreateButton label="Evaluate" />}
     </TopToolbar>
+  );
+}
+
+const SPLITS = [
+  { id: 'temporal', name: 'Temporal (default: the version’s training cut-off)' },
+  { id: 'leave_last_n', name: 'Leave last n per user' },
+  { id: 'random_ratio', name: 'Random share per user' },
+];
+
+/** Queues an evaluation; bad input (unknown model, k, leakage) comes back as the API's typed error. */
+export function EvaluationCreate() {
+  return (
+    <Create redirect="show" title="Evaluate a model version">
+      <SimpleForm defaultValues={{ k: '5,10,20', shards: 1 }}>
+        <TextInput source="modelRef" label="Model version (name@alias or name/3)" validate={required()} />
+        <TextInput source="k" label="Cut-offs k (comma-separated)" />
+        <SelectInput source="split" choices={SPLITS} />
+        <TextInput source="cutoff" label="Temporal cut-off (ISO time)" />
+        <NumberInput source="n" label="Leave last n" />
+        <NumberInput source="testRatio" label="Random test share" step={0.05} />
+        <NumberInput source="shards" label="Shards (parallel queue jobs)" min={1} max={64} />
+      </SimpleForm>
+    </Create>
   );
 }
 
