@@ -229,6 +229,13 @@ describe('console: models, evaluations and comparison', () => {
     await page.goto(`${base}/console/#/compare?a=${evaluationIds['pop']}&b=${evaluationIds['als']}`);
     await page.getByTestId('comparison-table').waitFor();
     expect(await page.getByTestId('promote-panel').count()).toBe(0);
+    await page.goto(`${base}/console/#/trainingJobs`);
+    await page.getByText('pop').first().waitFor();
+    await page.goto(`${base}/console/#/evaluations`);
+    await page.getByText('pop/3 (popularity)').waitFor();
+    expect(await page.getByRole('link', { name: 'Train' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Evaluate' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Compare two' }).count()).toBe(1);
     expect(problems).toEqual([]);
   }, 120_000);
 });

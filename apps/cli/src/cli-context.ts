@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type INestApplicationContext, type Type } f
 import { NestFactory } from '@nestjs/core';
 import { prepareRuntime, RuntimeModule, type Runtime } from '@app/runtime';
 import { TelemetryModule } from '@app/telemetry';
+import { userInfo } from 'node:os';
 import { CliError } from './cli-output.js';
 
 @Module({})
@@ -29,5 +30,14 @@ export async function withCliContext<T>(modules: Array<Type | DynamicModule>, fn
   } finally {
     await ctx.close();
     await runtime.endpoint.close();
+  }
+}
+
+/** Who the registry, the job tables and the audit trail record for a CLI action: `cli:<OS user>`. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli:unknown'; // no passwd entry for the uid (some containers)
   }
 }

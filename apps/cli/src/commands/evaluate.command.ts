@@ -9,8 +9,7 @@ import type { Runtime } from '@app/runtime';
 import { TrainingError } from '@app/training';
 import type { Queue } from 'bullmq';
 import cliProgress from 'cli-progress';
-import { userInfo } from 'node:os';
-import { withCliContext } from '../cli-context.js';
+import { cliActor, withCliContext } from '../cli-context.js';
 import { CliError, printResult } from '../cli-output.js';
 
 interface RunOptions {
@@ -36,13 +35,6 @@ interface RunOptions {
   json?: boolean;
 }
 
-const actor = () => {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli:unknown';
-  }
-};
 
 const asCliError = (err: unknown): never => {
   if (err instanceof EvaluationError || err instanceof RegistryError || err instanceof TrainingError) throw new CliError(err.message);
@@ -230,12 +222,12 @@ export function register(program: Command): void {
         const service = ctx.get(EvaluationJobService);
         const inProcess = opts.inProcess || (!!opts.follow && !(await workerAvailable(ctx, runtime)));
         if (inProcess) {
-          const e = await service.start(req, actor(), { enqueue: false }).catch(asCliError);
+          const e = await service.start(req, cliActor(), { enqueue: false }).catch(asCliError);
           if (!json) process.stderr.write(`no worker process serves the evaluation queue: running ${e.id} in this process\n`);
           const running = service.runInProcess(e.id);
           return finishOutput(await follow(service, e.id, json, running), json, 'in-process');
         }
-        const e = await service.start(req, actor()).catch(asCliError);
+        const e = await service.start(req, cliActor()).catch(asCliError);
         if (!opts.follow) {
           printResult({ ...toEvaluationModel(e), runMode: 'queued' }, json, () => `queued evaluation ${e.id} of ${e.model}/${e.version} (${describeSplit(e.protocol.split)}, ${e.shards} shard(s)); follow it with: matchlab evaluate follow ${e.id}`);
           return;

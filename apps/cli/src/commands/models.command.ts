@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
 import { RegistryCoreModule, RegistryError, RegistryService, type ModelVersionEntity } from '@app/registry';
-import { userInfo } from 'node:os';
-import { withCliContext } from '../cli-context.js';
+import { cliActor, withCliContext } from '../cli-context.js';
 import { CliError, printResult } from '../cli-output.js';
 
-const actor = () => {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli:unknown';
-  }
-};
 
 const asCliError = (err: unknown): never => {
   if (err instanceof RegistryError) throw new CliError(err.message);
@@ -81,7 +73,7 @@ export function register(program: Command): void {
     .action(async (name: string, version: string, opts: { alias: string; reason?: string; json?: boolean }) => {
       const v = versionNumber(version);
       await withCliContext([RegistryCoreModule], async (ctx) => {
-        const result = await ctx.get(RegistryService).setAlias(name, opts.alias, v, { actor: actor(), reason: opts.reason }).catch(asCliError);
+        const result = await ctx.get(RegistryService).setAlias(name, opts.alias, v, { actor: cliActor(), reason: opts.reason }).catch(asCliError);
         printResult({ model: name, alias: opts.alias, version: result.version.version, gateReason: result.gateReason }, !!opts.json, () => `${name}@${opts.alias} → version ${result.version.version} (${result.gateReason})`);
       });
     });
@@ -94,7 +86,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { alias: string; reason?: string; json?: boolean }) => {
       await withCliContext([RegistryCoreModule], async (ctx) => {
-        const v = await ctx.get(RegistryService).rollbackAlias(name, opts.alias, { actor: actor(), reason: opts.reason }).catch(asCliError);
+        const v = await ctx.get(RegistryService).rollbackAlias(name, opts.alias, { actor: cliActor(), reason: opts.reason }).catch(asCliError);
         printResult({ model: name, alias: opts.alias, version: v.version }, !!opts.json, () => `${name}@${opts.alias} rolled back to version ${v.version}`);
       });
     });

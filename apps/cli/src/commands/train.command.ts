@@ -6,8 +6,7 @@ import { RegistryError, RegistryService } from '@app/registry';
 import type { Runtime } from '@app/runtime';
 import { parseJsonObject, TrainingCoreModule, TrainingError, TrainingService, type TrainingJobEntity, type TrainingProgress } from '@app/training';
 import type { Queue } from 'bullmq';
-import { userInfo } from 'node:os';
-import { withCliContext } from '../cli-context.js';
+import { cliActor, withCliContext } from '../cli-context.js';
 import cliProgress from 'cli-progress';
 import { CliError, printResult } from '../cli-output.js';
 
@@ -32,14 +31,6 @@ interface SearchOptions extends TrainOptions {
   metric?: string;
 }
 
-const actor = () => `cli:${safeUser()}`;
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
 
 const asCliError = (err: unknown): never => {
   if (err instanceof TrainingError || err instanceof RegistryError) throw new CliError(err.message);
@@ -85,7 +76,7 @@ async function ensureModel(ctx: INestApplicationContext, name: string, strategy:
   } catch (err) {
     if (!(err instanceof RegistryError) || err.code !== 'NOT_FOUND') throw err;
     if (!strategy) throw new CliError(`model ${name} does not exist; pass --strategy to register it`);
-    await registry.registerModel({ name, strategy, owner: actor() }).catch(asCliError);
+    await registry.registerModel({ name, strategy, owner: cliActor() }).catch(asCliError);
     if (!json) process.stderr.write(`registered model ${name} (strategy ${strategy})\n`);
   }
 }
@@ -207,7 +198,7 @@ export function register(program: Command): void {
   const train = trainOptions(program.command('train').description('Train a model version from the market tables (queued job); subcommands follow, search, cancel, list'));
   train.action(async (opts: TrainOptions) => {
     const req = request(opts);
-    await startAndMaybeFollow(opts, (t, enqueue) => t.startTraining(req, actor(), { enqueue }));
+    await startAndMaybeFollow(opts, (t, enqueue) => t.startTraining(req, cliActor(), { enqueue }));
   });
 
   train
@@ -230,7 +221,7 @@ export function register(program: Command): void {
         asCliError(err);
       }
       const search = { ...req, method: opts.method as 'grid' | 'random', space: space as never, trials: num('trials', opts.trials, true), seed: num('seed', opts.seed, true), metric: opts.metric };
-      await startAndMaybeFollow(opts, (t, enqueue) => t.startSearch(search, actor(), { enqueue }));
+      await startAndMaybeFollow(opts, (t, enqueue) => t.startSearch(search, cliActor(), { enqueue }));
     });
 
   train

@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
 import { WebhookError, WebhooksCoreModule, WebhooksService, type WebhookView } from '@app/webhooks';
-import { userInfo } from 'node:os';
-import { withCliContext } from '../cli-context.js';
+import { cliActor, withCliContext } from '../cli-context.js';
 import { CliError, printResult } from '../cli-output.js';
 
-const actor = () => {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli:unknown';
-  }
-};
 
 const asCliError = (err: unknown): never => {
   if (err instanceof WebhookError) throw new CliError(err.message);
@@ -36,7 +28,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { url: string; events?: string; models?: string; description?: string; secret?: string; json?: boolean }) => {
       await withCliContext([WebhooksCoreModule], async (ctx) => {
-        const { webhook, secret } = await ctx.get(WebhooksService).create({ url: opts.url, events: list(opts.events), models: list(opts.models), description: opts.description, secret: opts.secret }, actor()).catch(asCliError);
+        const { webhook, secret } = await ctx.get(WebhooksService).create({ url: opts.url, events: list(opts.events), models: list(opts.models), description: opts.description, secret: opts.secret }, cliActor()).catch(asCliError);
         printResult({ ...webhook, secret }, !!opts.json, () => `webhook ${webhook.id} → ${webhook.url}\nsigning secret (shown once, store it now): ${secret}`);
       });
     });
@@ -80,7 +72,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { reason?: string; json?: boolean }) => {
       await withCliContext([WebhooksCoreModule], async (ctx) => {
-        const w = await ctx.get(WebhooksService).setEnabled(id, false, `disabled by ${actor()}${opts.reason ? `: ${opts.reason}` : ''}`).catch(asCliError);
+        const w = await ctx.get(WebhooksService).setEnabled(id, false, `disabled by ${cliActor()}${opts.reason ? `: ${opts.reason}` : ''}`).catch(asCliError);
         printResult(w, !!opts.json, () => `webhook ${w.id} disabled`);
       });
     });

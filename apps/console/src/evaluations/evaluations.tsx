@@ -6,13 +6,14 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { Button, Create, CreateButton, DataTable, DateField, Labeled, Link, List, Loading, NumberInput, required, SelectInput, Show, SimpleForm, TextInput, TopToolbar, usePermissions, useRecordContext } from 'react-admin';
+import { Button, Create, CreateButton, DataTable, DateField, Link, List, Loading, NumberInput, required, SelectInput, Show, SimpleForm, TextInput, TopToolbar, usePermissions, useRecordContext } from 'react-admin';
 import { EVALUATION_STATUSES, type Evaluation } from '../api/types.js';
 import { choicesOf } from '../format.js';
 import { canPromote } from '../models/models.js';
 import { EmptyState } from '../resources/EmptyState.js';
 import { JobProgress, pollWhileLive } from '../resources/JobProgress.js';
 import { formatMetric, metricValue, splitLabel } from './evaluation-data.js';
+import { Fact } from '../resources/Fact.js';
 
 const Col = DataTable.Col<Evaluation>;
 
@@ -83,16 +84,6 @@ export function EvaluationList() {
         <Col label="Status" disableSort render={(e) => <EvaluationProgress e={e} />} />
       </DataTable>
     </List>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <Labeled label={label} sx={{ mb: 1, display: 'block' }}>
-      <Typography variant="body2" component="span">
-        {children}
-      </Typography>
-    </Labeled>
   );
 }
 

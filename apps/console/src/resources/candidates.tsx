@@ -3,10 +3,11 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { DataTable, DateField, Labeled, List, Loading, SearchInput, Show, TextInput, useRecordContext } from 'react-admin';
+import { DataTable, DateField, List, Loading, SearchInput, Show, TextInput, useRecordContext } from 'react-admin';
 import { BASE_CURRENCY, type Candidate } from '../api/types.js';
 import { humanize } from '../format.js';
 import { EmptyState } from './EmptyState.js';
+import { Fact } from './Fact.js';
 
 const Col = DataTable.Col<Candidate>;
 const NumberCol = DataTable.NumberCol<Candidate>;
@@ -53,16 +54,6 @@ export function CandidateList() {
 function CandidateTitle() {
   const c = useRecordContext<Candidate>();
   return <>{c ? `Candidate #${c.id}` : 'Candidate'}</>;
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <Labeled label={label} sx={{ mb: 1, display: 'block' }}>
-      <Typography variant="body2" component="span">
-        {children}
-      </Typography>
-    </Labeled>
-  );
 }
 
 const yesNo = (b: boolean) => (b ? 'Yes' : 'No');

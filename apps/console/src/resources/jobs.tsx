@@ -22,6 +22,7 @@ import { BASE_CURRENCY, JOB_STATUSES, SENIORITIES, type Interaction, type Job } 
 import { choicesOf, formatLocation, formatPostedSalary, humanize } from '../format.js';
 import { EmptyState } from './EmptyState.js';
 import { StatusChip } from './StatusChip.js';
+import { Fact } from './Fact.js';
 
 const Col = DataTable.Col<Job>;
 const NumberCol = DataTable.NumberCol<Job>;
@@ -62,16 +63,6 @@ export function JobList() {
 function JobTitle() {
   const job = useRecordContext<Job>();
   return <>{job ? job.title : 'Job'}</>;
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <Labeled label={label} sx={{ mb: 1, display: 'block' }}>
-      <Typography variant="body2" component="span">
-        {children}
-      </Typography>
-    </Labeled>
-  );
 }
 
 const InteractionCol = DataTable.Col<Interaction>;
