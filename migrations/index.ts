@@ -7,6 +7,8 @@ import { JobsSignaturesInMemory1764100007000 } from './1764100007000-JobsSignatu
 import { Evaluations1764100008000 } from './1764100008000-Evaluations.js';
 import { RegistryWebhooks1764100009000 } from './1764100009000-RegistryWebhooks.js';
 import { FeatureStore1764100010000 } from './1764100010000-FeatureStore.js';
+import { Experiments1764100017000 } from './1764100017000-Experiments.js';
+import { Alerts1764100020000 } from './1764100020000-Alerts.js';
 
 /** Every migration, in order. Hand-written and reviewed; the app never uses `synchronize`. */
-export const migrations = [MarketSchema1764100000000, AuthAndKeyValue1764100001000, ModelRegistry1764100005000, SimulatorTruth1764100003000, TrainingJobs1764100006000, JobsSignaturesInMemory1764100007000, Evaluations1764100008000, RegistryWebhooks1764100009000, FeatureStore1764100010000];
+export const migrations = [MarketSchema1764100000000, AuthAndKeyValue1764100001000, ModelRegistry1764100005000, SimulatorTruth1764100003000, TrainingJobs1764100006000, JobsSignaturesInMemory1764100007000, Evaluations1764100008000, RegistryWebhooks1764100009000, FeatureStore1764100010000, Experiments1764100017000, Alerts1764100020000];

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { AlertError } from '@app/alerts';
 import { AuthError } from '@app/auth';
 import { IngestError } from '@app/ingest';
 import { EvaluationError } from '@app/evaluation';
@@ -48,10 +49,17 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   NO_STATISTICS: 'FAILED_PRECONDITION',
   MATERIALIZATION_FAILED: 'INTERNAL_SERVER_ERROR',
   COMPUTE_FAILED: 'INTERNAL_SERVER_ERROR',
+  // alerts: subscription input and link tokens
+  INVALID_EMAIL: 'BAD_USER_INPUT',
+  INVALID_WEBHOOK_URL: 'BAD_USER_INPUT',
+  PRIVATE_ADDRESS: 'BAD_USER_INPUT',
+  UNKNOWN_TIME_ZONE: 'BAD_USER_INPUT',
+  INVALID_SEND_HOUR: 'BAD_USER_INPUT',
+  INVALID_TOKEN: 'BAD_USER_INPUT',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

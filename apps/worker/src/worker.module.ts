@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertsCoreModule } from '@app/alerts';
 import { EvaluationJobsCoreModule } from '@app/evaluation-jobs';
 import { FeaturesCoreModule } from '@app/features';
 import { MarketCoreModule } from '@app/market';
@@ -7,6 +8,7 @@ import { QueueNames } from '@app/queue';
 import { SimulatorModule } from '@app/simulator';
 import { TrainingCoreModule } from '@app/training';
 import { WebhooksCoreModule } from '@app/webhooks';
+import { AlertsProcessor, AlertsScheduler } from './processors/alerts.processor.js';
 import { EvaluationProcessor } from './processors/evaluation.processor.js';
 import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
@@ -20,8 +22,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, AlertsProcessor, AlertsScheduler],
     };
   }
 }

@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   'features:online',
   'webhooks:read',
   'webhooks:manage',
+  'alerts',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,7 +35,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
   ml_engineer: new Set([...READ_ALL, 'interactions:write', 'imports:write', 'simulate:run', 'models:write', 'models:promote', 'evaluations:run', 'training:run', 'recommend:read', 'webhooks:read', 'features:read', 'features:write', 'features:online']),
   analyst: new Set([...READ_ALL, 'recommend:read', 'features:read']),
-  app: new Set(['interactions:write', 'self:read', 'recommend:read', 'features:online']),
+  app: new Set(['interactions:write', 'self:read', 'recommend:read', 'features:online', 'alerts']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

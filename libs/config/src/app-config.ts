@@ -25,6 +25,17 @@ export class AppConfig {
   readonly shutdownTimeoutMs: number;
   /** Registry webhook delivery (libs/webhooks). */
   readonly webhooks: { timeoutMs: number; maxAttempts: number; retryBaseMs: number; allowPrivateUrls: boolean };
+  /** Job alerts (libs/alerts): SMTP transport, link base, ranking model, webhook retries. */
+  readonly alerts: {
+    smtp: { host: string; port: number; secure: boolean; requireTls: boolean; user?: string; password?: string; poolSize: number };
+    from: string;
+    publicUrl: string;
+    jobUrl: string;
+    modelRef: string;
+    retryScale: number;
+    webhookTimeoutMs: number;
+    batchSize: number;
+  };
 
   constructor(raw: RawConfig, authSecret: string) {
     this.env = raw.NODE_ENV;
@@ -51,6 +62,17 @@ export class AppConfig {
       maxAttempts: raw.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
       allowPrivateUrls: raw.WEBHOOK_ALLOW_PRIVATE_URLS ?? raw.NODE_ENV !== 'production',
+    };
+    const publicUrl = raw.ALERTS_PUBLIC_URL.replace(/\/+$/, '');
+    this.alerts = {
+      smtp: { host: raw.SMTP_HOST, port: raw.SMTP_PORT, secure: raw.SMTP_SECURE, requireTls: raw.SMTP_REQUIRE_TLS, user: raw.SMTP_USER || undefined, password: raw.SMTP_PASSWORD || undefined, poolSize: raw.SMTP_POOL_SIZE },
+      from: raw.ALERTS_FROM,
+      publicUrl,
+      jobUrl: raw.ALERTS_JOB_URL || `${publicUrl}/jobs/{id}`,
+      modelRef: raw.ALERTS_MODEL_REF,
+      retryScale: raw.ALERTS_RETRY_SCALE,
+      webhookTimeoutMs: raw.ALERTS_WEBHOOK_TIMEOUT_MS,
+      batchSize: raw.ALERTS_BATCH_SIZE,
     };
   }
 

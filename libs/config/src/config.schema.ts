@@ -46,6 +46,25 @@ export const configSchema = z.object({
     .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
     .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes'].includes(v))),
+  /** Alert email over SMTP (libs/alerts). SMTP_SECURE: TLS from the first byte (port 465); else STARTTLS when offered. */
+  SMTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  SMTP_SECURE: booleanFlag(false),
+  SMTP_REQUIRE_TLS: booleanFlag(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  ALERTS_FROM: z.string().trim().min(3).default('Matchlab Alerts <alerts@matchlab.local>'),
+  /** Base of the links in alerts (unsubscribe, click tracking); must be https:// in production. */
+  ALERTS_PUBLIC_URL: z.string().trim().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL').default('http://localhost:3000'),
+  /** Where a tracked click lands; {id} is the job id. Default: <ALERTS_PUBLIC_URL>/jobs/{id}. */
+  ALERTS_JOB_URL: z.string().trim().optional(),
+  /** The model alerts are ranked with when the candidate has no experiment variant and the subscription no model. */
+  ALERTS_MODEL_REF: z.string().trim().default('jobs@champion'),
+  /** Multiplies the alert webhook retry schedule (5 s … 10 h); tests use a small factor. */
+  ALERTS_RETRY_SCALE: z.coerce.number().positive().max(10).default(1),
+  ALERTS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
+  ALERTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -7,5 +7,6 @@ export const QueueNames = {
   evaluation: 'evaluation',
   webhooks: 'webhooks',
   features: 'features',
+  alerts: 'alerts',
 } as const;
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

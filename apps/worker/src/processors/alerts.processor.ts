@@ -1,0 +1,61 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AlertsService } from '@app/alerts';
+import { QueueNames } from '@app/queue';
+import type { Job, Queue } from 'bullmq';
+
+/**
+ * Job alerts. `tick` (a repeatable job, every minute) queues every due subscription in batches; each `alert` job
+ * is one (subscription, due time) window — composed, ranked, delivered — and `attempt` jobs retry deliveries.
+ */
+@Processor(QueueNames.alerts, { concurrency: 16, drainDelay: 1 })
+export class AlertsProcessor extends WorkerHost {
+  private readonly logger = new Logger('AlertsProcessor');
+
+  constructor(@Inject(AlertsService) private readonly alerts: AlertsService) {
+    super();
+  }
+
+  async process(job: Job<{ subscriptionId?: string; dueAt?: number; deliveryId?: string; attempt?: number }>): Promise<unknown> {
+    switch (job.name) {
+      case 'tick':
+        return { queued: await this.alerts.enqueueDue() };
+      case 'alert': {
+        const r = await this.alerts.processAlert(job.data.subscriptionId!, job.data.dueAt!);
+        if (r.outcome === 'failed') this.logger.warn(`alert ${r.deliveryId} failed: ${r.error}`);
+        return r;
+      }
+      case 'attempt':
+        return this.alerts.run(job.data.deliveryId!, job.data.attempt);
+      default:
+        throw new Error(`unknown alerts job ${job.name}`);
+    }
+  }
+}
+
+/** Registers the minutely tick, and polls for due retries (often enough for the first 5 s retry). */
+@Injectable()
+export class AlertsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AlertsScheduler');
+  private timer?: NodeJS.Timeout;
+  private busy?: Promise<unknown>;
+
+  constructor(@InjectQueue(QueueNames.alerts) private readonly queue: Queue, @Inject(AlertsService) private readonly alerts: AlertsService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler('alerts-tick', { every: 60_000 }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    this.timer = setInterval(() => {
+      if (this.busy) return;
+      this.busy = this.alerts
+        .enqueueRetries()
+        .catch((err: unknown) => this.logger.warn(`alert retry poll failed: ${(err as Error).message}`))
+        .finally(() => (this.busy = undefined));
+    }, this.alerts.retryPollMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.busy;
+  }
+}

@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { candidateFeatures, ModelServing, SnapshotService } from '@app/training';
+import type { CandidateQuery } from '@app/recsys';
+import { randomUUID } from 'node:crypto';
+import type { JobEntity } from '@app/market';
+import { matchesFilters, type AlertFilters, type WindowJob } from './compose.js';
+import type { AlertSubscriptionEntity } from './alert.entity.js';
+
+/** Which model ranks a candidate's alerts, and the experiment exposure to log with it. */
+export interface RankingAssignment {
+  modelRef: string;
+  experimentKey: string | null;
+  variant: string | null;
+}
+
+export interface ScoredWindow {
+  scores: Map<string, number>;
+  modelRef: string;
+  /** null when no model could be loaded and jobs were ranked by recency. */
+  modelVersion: number | null;
+}
+
+const jobIndexes = new WeakMap<object, Map<string, number>>();
+
+/** How long a reference that has no model (no such model or alias yet) is remembered as such. */
+const MISSING_TTL_MS = 30_000;
+
+/**
+ * Ranks window jobs with the model the candidate's experiment variant names, else the subscription's model
+ * reference, else the configured champion alias. Jobs the model does not know (posted after it was trained) rank after
+ * the ones it scores, newest first; with no model at all every job ranks by recency (modelVersion null).
+ */
+@Injectable()
+export class AlertRanker {
+  private readonly logger = new Logger('AlertRanker');
+  private readonly missing = new Map<string, number>();
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(ModelServing) private readonly serving: ModelServing,
+    @Inject(SnapshotService) private readonly snapshots: SnapshotService,
+  ) {}
+
+  /**
+   * THE plug point for experiments (libs/experiments): look up the running experiment's assignment of this candidate
+   * and return its variant's model reference, experiment key and variant name. Until that lib is wired in, every
+   * candidate gets the subscription's model or the champion alias, with no variant.
+   */
+  async assignment(candidateId: string, sub?: Pick<AlertSubscriptionEntity, 'modelRef'> | null): Promise<RankingAssignment> {
+    void candidateId;
+    return { modelRef: sub?.modelRef || this.config.alerts.modelRef, experimentKey: null, variant: null };
+  }
+
+  async score(candidateId: string, modelRef: string, jobs: WindowJob[]): Promise<ScoredWindow> {
+    const recency = (j: WindowJob) => j.postedAt / 1e15; // in (0, 2): below any model score offset below
+    const fallback = (): ScoredWindow => ({ scores: new Map(jobs.map((j) => [j.id, recency(j)])), modelRef, modelVersion: null });
+    if (jobs.length === 0) return fallback();
+    const missingUntil = this.missing.get(modelRef);
+    if (missingUntil !== undefined && missingUntil > Date.now()) return fallback();
+    let served;
+    try {
+      served = await this.serving.model(modelRef);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== 'NOT_FOUND' && code !== 'INVALID_INPUT') throw err;
+      this.logger.warn(`no model for ${modelRef} (${(err as Error).message}); alerts rank by recency`);
+      this.missing.set(modelRef, Date.now() + MISSING_TTL_MS);
+      return fallback();
+    }
+    const index = served.candidateIndex.get(candidateId);
+    let query: CandidateQuery;
+    if (index !== undefined) query = { index };
+    else {
+      const row = await this.snapshots.candidateRow(candidateId);
+      if (!row) return { ...fallback(), modelVersion: served.version };
+      query = { features: candidateFeatures(row) };
+    }
+    let jobIndex = jobIndexes.get(served);
+    if (!jobIndex) jobIndexes.set(served, (jobIndex = new Map(served.jobIds.map((id, i) => [String(id), i]))));
+    const known = jobs.filter((j) => jobIndex!.has(j.id));
+    const modelScores = known.length ? served.recommender.score(query, known.map((j) => jobIndex!.get(j.id)!)) : new Float32Array(0);
+    const scores = new Map<string, number>();
+    // Known jobs sit above unknown ones: shift model scores above the recency band.
+    let min = Infinity;
+    for (const s of modelScores) if (Number.isFinite(s)) min = Math.min(min, s);
+    const shift = Number.isFinite(min) ? 2 - min : 0;
+    known.forEach((j, i) => scores.set(j.id, Number.isFinite(modelScores[i]!) ? modelScores[i]! + shift : recency(j)));
+    for (const j of jobs) if (!scores.has(j.id)) scores.set(j.id, recency(j));
+    return { scores, modelRef, modelVersion: served.version };
+  }
+
+  /**
+   * The candidate's ranked jobs for downstream apps: the assigned model's top list, saved-search style filters
+   * applied, positions 1..n, a fresh ranking id for attributing impressions and clicks.
+   */
+  async rankedJobs(candidateId: string, limit: number, filters: AlertFilters = {}): Promise<{ rankingId: string; assignment: RankingAssignment; model: string; version: number; items: Array<{ position: number; score: number; job: JobEntity }> }> {
+    const assignment = await this.assignment(candidateId);
+    const filtered = Object.keys(filters).length > 0;
+    const rec = await this.serving.recommend(candidateId, filtered ? Math.min(200, limit * 5) : limit, assignment.modelRef);
+    const items = rec.items
+      .filter((i) => !filtered || matchesFilters(toWindowJob(i.job), filters))
+      .slice(0, limit)
+      .map((i, n) => ({ position: n + 1, score: i.score, job: i.job }));
+    return { rankingId: randomUUID(), assignment, model: rec.served.model, version: rec.served.version, items };
+  }
+}
+
+function toWindowJob(j: JobEntity): WindowJob {
+  return {
+    id: String(j.id), title: j.title, companyId: j.companyId, companyName: j.company?.name ?? null, city: j.city, region: j.region, country: j.country, remote: j.remote, skills: j.skills,
+    description: j.description, salaryAnnualMin: j.salaryAnnualMin, salaryAnnualMax: j.salaryAnnualMax, postedAt: j.postedAt.getTime(), expiresAt: j.expiresAt ? j.expiresAt.getTime() : null, status: j.status,
+  };
+}

@@ -1,0 +1,81 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AlertFilters } from './compose.js';
+import type { Frequency } from './schedule.js';
+
+export type SubscriptionStatus = 'active' | 'paused' | 'unsubscribed';
+export type AlertChannel = 'email' | 'webhook';
+export type AlertDeliveryStatus = 'pending' | 'retrying' | 'sent' | 'empty' | 'suppressed' | 'failed';
+
+@Entity({ name: 'alert_subscriptions' })
+export class AlertSubscriptionEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
+  @Column({ name: 'candidate_id', type: 'bigint' }) candidateId!: string;
+  @Column({ type: 'varchar', length: 10 }) channel!: AlertChannel;
+  @Column({ type: 'varchar', length: 320, nullable: true }) email!: string | null;
+  @Column({ name: 'webhook_url', type: 'text', nullable: true }) webhookUrl!: string | null;
+  /** `whsec_…`, never returned by the API after creation. */
+  @Column({ name: 'webhook_secret', type: 'text', nullable: true, select: false }) webhookSecret!: string | null;
+  /** The secret being rotated out: attempts carry both signatures until the rotation ends. */
+  @Column({ name: 'webhook_previous_secret', type: 'text', nullable: true, select: false }) webhookPreviousSecret!: string | null;
+  @Column({ type: 'varchar', length: 10 }) frequency!: Frequency;
+  @Column({ name: 'send_hour', type: 'smallint' }) sendHour!: number;
+  @Column({ name: 'send_weekday', type: 'smallint', nullable: true }) sendWeekday!: number | null;
+  @Column({ name: 'time_zone', type: 'varchar', length: 64 }) timeZone!: string;
+  @Column({ name: 'quiet_start', type: 'smallint', nullable: true }) quietStart!: number | null;
+  @Column({ name: 'quiet_end', type: 'smallint', nullable: true }) quietEnd!: number | null;
+  @Column({ type: 'jsonb' }) filters!: AlertFilters;
+  @Column({ name: 'model_ref', type: 'varchar', length: 200, nullable: true }) modelRef!: string | null;
+  @Column({ name: 'top_k', type: 'smallint' }) topK!: number;
+  @Column({ type: 'varchar', length: 14 }) status!: SubscriptionStatus;
+  @Column({ name: 'status_reason', type: 'text', nullable: true }) statusReason!: string | null;
+  @Column({ name: 'last_sent_at', type: 'timestamptz', nullable: true }) lastSentAt!: Date | null;
+  @Column({ name: 'next_due_at', type: 'timestamptz', nullable: true }) nextDueAt!: Date | null;
+  @Column({ name: 'created_by', type: 'varchar', length: 320 }) createdBy!: string;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
+
+export interface AlertItem {
+  jobId: string;
+  position: number;
+  score: number;
+  title: string;
+  company: string | null;
+  location: string | null;
+}
+
+export interface AlertAttempt {
+  at: string;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+@Entity({ name: 'alert_deliveries' })
+export class AlertDeliveryEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
+  @Column({ name: 'subscription_id', type: 'bigint' }) subscriptionId!: string;
+  @Column({ name: 'candidate_id', type: 'bigint' }) candidateId!: string;
+  @Column({ type: 'varchar', length: 10 }) channel!: AlertChannel;
+  @Column({ name: 'due_at', type: 'timestamptz' }) dueAt!: Date;
+  @Column({ name: 'window_start', type: 'timestamptz' }) windowStart!: Date;
+  @Column({ name: 'window_end', type: 'timestamptz' }) windowEnd!: Date;
+  @Column({ type: 'varchar', length: 12 }) status!: AlertDeliveryStatus;
+  /** The `webhook-id` / Message-ID seed: the same on every attempt. */
+  @Column({ name: 'message_id', type: 'varchar', length: 60 }) messageId!: string;
+  @Column({ name: 'ranking_id', type: 'varchar', length: 64, nullable: true }) rankingId!: string | null;
+  @Column({ name: 'model_ref', type: 'varchar', length: 200, nullable: true }) modelRef!: string | null;
+  @Column({ name: 'model_version', type: 'integer', nullable: true }) modelVersion!: number | null;
+  @Column({ name: 'experiment_key', type: 'varchar', length: 100, nullable: true }) experimentKey!: string | null;
+  @Column({ type: 'varchar', length: 100, nullable: true }) variant!: string | null;
+  @Column({ type: 'jsonb' }) items!: AlertItem[];
+  @Column({ type: 'text', nullable: true, select: false }) body!: string | null;
+  @Column({ type: 'integer' }) attempts!: number;
+  @Column({ name: 'attempt_log', type: 'jsonb' }) attemptLog!: AlertAttempt[];
+  @Column({ name: 'response_status', type: 'integer', nullable: true }) responseStatus!: number | null;
+  @Column({ name: 'last_error', type: 'text', nullable: true }) lastError!: string | null;
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true }) nextAttemptAt!: Date | null;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt!: Date | null;
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;
+}

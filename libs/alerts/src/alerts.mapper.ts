@@ -1,0 +1,19 @@
+import type { AlertDeliveryEntity, AlertSubscriptionEntity } from './alert.entity.js';
+import type { AlertDeliveryModel, AlertSubscriptionModel } from './alert.model.js';
+
+export function toSubscriptionModel(s: AlertSubscriptionEntity): AlertSubscriptionModel {
+  const f = s.filters ?? {};
+  return {
+    id: s.id, candidateId: s.candidateId, channel: s.channel, email: s.email, webhookUrl: s.webhookUrl, frequency: s.frequency, sendHour: s.sendHour, sendWeekday: s.sendWeekday, timeZone: s.timeZone,
+    quietStart: s.quietStart, quietEnd: s.quietEnd, filters: { keywords: f.keywords ?? [], location: f.location ?? null, remote: f.remote ?? null, minSalary: f.minSalary ?? null },
+    modelRef: s.modelRef, topK: s.topK, status: s.status, statusReason: s.statusReason, lastSentAt: s.lastSentAt, nextDueAt: s.nextDueAt, createdAt: s.createdAt,
+  };
+}
+
+export function toAlertDeliveryModel(d: AlertDeliveryEntity): AlertDeliveryModel {
+  return {
+    id: d.id, subscriptionId: d.subscriptionId, candidateId: d.candidateId, channel: d.channel, status: d.status, messageId: d.messageId, dueAt: d.dueAt, windowStart: d.windowStart, windowEnd: d.windowEnd,
+    rankingId: d.rankingId, modelRef: d.modelRef, modelVersion: d.modelVersion, experimentKey: d.experimentKey, variant: d.variant, items: d.items, attempts: d.attempts,
+    attemptLog: d.attemptLog.map((a) => ({ at: new Date(a.at), responseStatus: a.status, error: a.error, durationMs: a.durationMs })), lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, createdAt: d.createdAt, sentAt: d.sentAt,
+  };
+}

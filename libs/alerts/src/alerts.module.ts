@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TrainingCoreModule } from '@app/training';
+import { AlertDeliveryEntity, AlertSubscriptionEntity } from './alert.entity.js';
+import { AlertRanker } from './alert-ranker.js';
+import { AlertsController } from './alerts.controller.js';
+import { AlertsResolver } from './alerts.resolver.js';
+import { AlertsService } from './alerts.service.js';
+
+export const alertsResolvers = [AlertsResolver];
+
+/** Subscriptions, composition, delivery (worker, CLI, API). The `alerts` queue comes from QueueModule. */
+@Module({
+  imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity]), TrainingCoreModule],
+  providers: [AlertsService, AlertRanker],
+  exports: [AlertsService, AlertRanker],
+})
+export class AlertsCoreModule {}
+
+/** The API side: GraphQL resolvers and the unsubscribe / click-tracking HTTP routes. */
+@Module({ imports: [AlertsCoreModule], providers: alertsResolvers, controllers: [AlertsController], exports: [AlertsCoreModule] })
+export class AlertsModule {}

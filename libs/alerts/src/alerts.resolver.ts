@@ -1,0 +1,69 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequirePermission, type Principal } from '@app/auth';
+import { toJobModel } from '@app/market';
+import { AlertDeliveryModel, AlertSubscriptionModel, RankedJobsModel, SubscribedAlertModel } from './alert.model.js';
+import { AlertRanker } from './alert-ranker.js';
+import { AlertError } from './alerts.errors.js';
+import { toAlertDeliveryModel, toSubscriptionModel } from './alerts.mapper.js';
+import { AlertsService } from './alerts.service.js';
+import { AlertDeliveryFilter, AlertFiltersInput, SubscribeAlertsInput, UpdateAlertSubscriptionInput } from './dto/alert.inputs.js';
+
+/** The alert API for downstream apps (API keys with the `alerts` permission). */
+@Resolver(() => AlertSubscriptionModel)
+export class AlertsResolver {
+  constructor(@Inject(AlertsService) private readonly service: AlertsService, @Inject(AlertRanker) private readonly ranker: AlertRanker) {}
+
+  @RequirePermission('alerts')
+  @Query(() => RankedJobsModel, { description: "Jobs ranked for a candidate by the model of their experiment variant (or the champion), with a ranking id to log interactions with." })
+  async rankedJobs(
+    @Args('candidateId', { type: () => ID }) candidateId: string,
+    @Args('limit', { type: () => Int, defaultValue: 10 }) limit: number,
+    @Args('filters', { type: () => AlertFiltersInput, nullable: true }) filters?: AlertFiltersInput,
+  ): Promise<RankedJobsModel> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new AlertError('INVALID_INPUT', `limit must be 1–100, got ${limit}`);
+    const f = filters ?? {};
+    const r = await this.ranker.rankedJobs(candidateId, limit, { keywords: f.keywords ?? undefined, location: f.location ?? undefined, remote: f.remote ?? undefined, minSalary: f.minSalary ?? undefined });
+    return {
+      candidateId, rankingId: r.rankingId, modelRef: r.assignment.modelRef, model: r.model, modelVersion: r.version, experimentKey: r.assignment.experimentKey, variant: r.assignment.variant,
+      jobs: r.items.map((i) => ({ position: i.position, score: i.score, job: toJobModel(i.job) })),
+    };
+  }
+
+  @RequirePermission('alerts')
+  @Mutation(() => SubscribedAlertModel, { description: 'Subscribe a candidate to job alerts by email or signed webhook.' })
+  async subscribeAlerts(@Args('input') input: SubscribeAlertsInput, @CurrentPrincipal() who: Principal): Promise<SubscribedAlertModel> {
+    const { subscription, secret } = await this.service.subscribe({ ...input, filters: input.filters ?? undefined }, who.label);
+    return { subscription: toSubscriptionModel(subscription), secret };
+  }
+
+  @RequirePermission('alerts')
+  @Mutation(() => AlertSubscriptionModel, { description: 'Change preferences; status active/paused resumes or pauses.' })
+  async updateAlertSubscription(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateAlertSubscriptionInput): Promise<AlertSubscriptionModel> {
+    return toSubscriptionModel(await this.service.update(id, { ...input, filters: input.filters === undefined ? undefined : input.filters }));
+  }
+
+  @RequirePermission('alerts')
+  @Mutation(() => AlertSubscriptionModel)
+  async unsubscribe(@Args('id', { type: () => ID }) id: string): Promise<AlertSubscriptionModel> {
+    return toSubscriptionModel(await this.service.unsubscribe(id, 'unsubscribed through the API'));
+  }
+
+  @RequirePermission('alerts')
+  @Query(() => [AlertSubscriptionModel])
+  async alertSubscriptions(@Args('candidateId', { type: () => ID }) candidateId: string): Promise<AlertSubscriptionModel[]> {
+    return (await this.service.subscriptionsOf(candidateId)).map(toSubscriptionModel);
+  }
+
+  @RequirePermission('alerts')
+  @Query(() => [AlertDeliveryModel], { description: "A candidate's alerts, newest first (what was sent, ranked by which model)." })
+  async alertHistory(@Args('candidateId', { type: () => ID }) candidateId: string, @Args('limit', { type: () => Int, defaultValue: 50 }) limit: number): Promise<AlertDeliveryModel[]> {
+    return (await this.service.history(candidateId, limit)).map(toAlertDeliveryModel);
+  }
+
+  @RequirePermission('alerts')
+  @Query(() => [AlertDeliveryModel], { description: 'The alert delivery log with every attempt.' })
+  async alertDeliveries(@Args('filter', { type: () => AlertDeliveryFilter, nullable: true }) filter?: AlertDeliveryFilter): Promise<AlertDeliveryModel[]> {
+    return (await this.service.deliveries(filter ?? {})).map(toAlertDeliveryModel);
+  }
+}

@@ -1,0 +1,517 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { lookup } from 'node:dns/promises';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '@app/config';
+import { QueueNames } from '@app/queue';
+import { classifyResponse, generateSecret, postWebhook, sign, type PostResult } from '@app/webhooks';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { ALERT_MAX_ATTEMPTS, alertRetryDelayMs } from './alert-retry.js';
+import { AlertDeliveryEntity, AlertSubscriptionEntity, type AlertAttempt, type AlertDeliveryStatus, type AlertItem, type SubscriptionStatus } from './alert.entity.js';
+import { AlertRanker } from './alert-ranker.js';
+import { AlertError } from './alerts.errors.js';
+import { eligibleJobs, selectTop, type AlertFilters, type WindowJob } from './compose.js';
+import { renderAlertEmail } from './email-template.js';
+import { AlertMailer } from './mailer.js';
+import { alertWindow, nextDueAt, type ScheduleSpec } from './schedule.js';
+import { openToken, sealToken } from './tokens.js';
+import { checkAlertWebhookUrl, validateSubscription, type SubscriptionInput } from './validation.js';
+
+export type SubscriptionPatch = Partial<Omit<SubscriptionInput, 'candidateId' | 'channel'>> & { status?: 'active' | 'paused' };
+
+export type RunResult =
+  | { outcome: 'sent'; deliveryId: string; items: number }
+  | { outcome: 'empty' | 'suppressed' | 'skipped'; deliveryId?: string; reason: string }
+  | { outcome: 'retry'; deliveryId: string; retryInMs: number; error: string }
+  | { outcome: 'failed'; deliveryId: string; error: string };
+
+/** Jobs considered per alert: the newest in the window (an alert shows at most 50). */
+const WINDOW_POOL = 300;
+
+interface DeliveryRow {
+  id: string;
+  subscription_id: string;
+  candidate_id: string;
+  channel: 'email' | 'webhook';
+  status: AlertDeliveryStatus;
+  attempts: number;
+  message_id: string;
+  ranking_id: string | null;
+  items: AlertItem[];
+  body: string | null;
+  window_start: Date;
+  window_end: Date;
+  variant: string | null;
+  experiment_key: string | null;
+  model_version: number | null;
+  sub_status: SubscriptionStatus;
+  email: string | null;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  webhook_previous_secret: string | null;
+  frequency: 'instant' | 'daily' | 'weekly';
+  filters: AlertFilters;
+  model_ref: string | null;
+  top_k: number;
+  candidate_name: string | null;
+}
+
+/** Subscriptions, the composition and delivery of each alert, and the links in them. */
+@Injectable()
+export class AlertsService implements OnModuleDestroy {
+  private readonly logger = new Logger('Alerts');
+  private mailerInstance?: AlertMailer;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(AlertRanker) readonly ranker: AlertRanker,
+    @InjectQueue(QueueNames.alerts) private readonly queue: Queue,
+  ) {}
+
+  onModuleDestroy(): void {
+    this.mailerInstance?.close();
+  }
+
+  private get mailer(): AlertMailer {
+    return (this.mailerInstance ??= new AlertMailer(this.config.alerts.smtp));
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  async subscribe(input: SubscriptionInput, actor: string): Promise<{ subscription: AlertSubscriptionEntity; secret: string | null }> {
+    const v = validateSubscription(input);
+    let webhookUrl: string | null = null;
+    let secret: string | null = null;
+    if (v.channel === 'webhook') {
+      webhookUrl = await this.checkUrl(v.webhookUrl!);
+      secret = input.webhookSecret ?? generateSecret();
+      try {
+        sign(secret, 'probe', 0, '');
+      } catch (err) {
+        throw new AlertError('INVALID_INPUT', `webhookSecret: ${(err as Error).message}`);
+      }
+    }
+    await this.assertCandidate(v.candidateId);
+    const due = nextDueAt(v, Date.now());
+    // One statement: a subscription is created whole or not at all.
+    const rows: Array<{ id: string }> = await this.db.query(
+      `INSERT INTO alert_subscriptions (candidate_id, channel, email, webhook_url, webhook_secret, frequency, send_hour, send_weekday, time_zone, quiet_start, quiet_end, filters, model_ref, top_k, status, next_due_at, created_by)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'active',$15,$16) RETURNING id::text AS id`,
+      [v.candidateId, v.channel, v.email, webhookUrl, secret, v.frequency, v.sendHour, v.sendWeekday, v.timeZone, v.quietStart, v.quietEnd, JSON.stringify(v.filters), v.modelRef, v.topK, new Date(due), actor.slice(0, 320)],
+    );
+    return { subscription: await this.get(rows[0]!.id), secret };
+  }
+
+  async update(id: string, patch: SubscriptionPatch): Promise<AlertSubscriptionEntity> {
+    const cur = await this.get(id);
+    if (cur.status === 'unsubscribed') throw new AlertError('CONFLICT', `subscription ${id} is unsubscribed; create a new one`);
+    const merged: SubscriptionInput = {
+      candidateId: cur.candidateId,
+      channel: cur.channel,
+      email: patch.email !== undefined ? patch.email : cur.email,
+      webhookUrl: patch.webhookUrl !== undefined ? patch.webhookUrl : cur.webhookUrl,
+      frequency: patch.frequency ?? cur.frequency,
+      sendHour: patch.sendHour ?? cur.sendHour,
+      sendWeekday: patch.sendWeekday !== undefined ? patch.sendWeekday : cur.sendWeekday,
+      timeZone: patch.timeZone ?? cur.timeZone,
+      quietStart: patch.quietStart !== undefined ? patch.quietStart : cur.quietStart,
+      quietEnd: patch.quietEnd !== undefined ? patch.quietEnd : cur.quietEnd,
+      filters: patch.filters !== undefined ? patch.filters : cur.filters,
+      modelRef: patch.modelRef !== undefined ? patch.modelRef : cur.modelRef,
+      topK: patch.topK ?? cur.topK,
+    };
+    const v = validateSubscription(merged);
+    const webhookUrl = v.channel === 'webhook' && v.webhookUrl !== cur.webhookUrl ? await this.checkUrl(v.webhookUrl!) : cur.webhookUrl;
+    const status = patch.status ?? cur.status;
+    if (status !== 'active' && status !== 'paused') throw new AlertError('INVALID_INPUT', `status must be active or paused, got "${status}"`);
+    const due = nextDueAt(v, Date.now());
+    await this.db.query(
+      `UPDATE alert_subscriptions SET email=$2, webhook_url=$3, frequency=$4, send_hour=$5, send_weekday=$6, time_zone=$7, quiet_start=$8, quiet_end=$9, filters=$10, model_ref=$11, top_k=$12,
+              status=$13, status_reason = CASE WHEN $13 = status THEN status_reason ELSE NULL END, next_due_at=$14, updated_at=clock_timestamp() WHERE id=$1`,
+      [id, v.email, webhookUrl, v.frequency, v.sendHour, v.sendWeekday, v.timeZone, v.quietStart, v.quietEnd, JSON.stringify(v.filters), v.modelRef, v.topK, status, new Date(due)],
+    );
+    return this.get(id);
+  }
+
+  /** Starts a secret rotation: new attempts are signed with the new and the previous secret until `finishRotation`. */
+  async rotateSecret(id: string): Promise<{ subscription: AlertSubscriptionEntity; secret: string }> {
+    const cur = await this.get(id);
+    if (cur.channel !== 'webhook') throw new AlertError('INVALID_INPUT', `subscription ${id} is not a webhook subscription`);
+    const secret = generateSecret();
+    await this.db.query(`UPDATE alert_subscriptions SET webhook_previous_secret = webhook_secret, webhook_secret = $2, updated_at = clock_timestamp() WHERE id = $1`, [id, secret]);
+    return { subscription: await this.get(id), secret };
+  }
+
+  async unsubscribe(id: string, reason = 'unsubscribed'): Promise<AlertSubscriptionEntity> {
+    await this.get(id);
+    await this.db.query(`UPDATE alert_subscriptions SET status = 'unsubscribed', status_reason = $2, next_due_at = NULL, updated_at = clock_timestamp() WHERE id = $1`, [id, reason.slice(0, 500)]);
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<AlertSubscriptionEntity> {
+    if (!/^\d{1,18}$/.test(id)) throw new AlertError('NOT_FOUND', `alert subscription ${id} not found`);
+    const row = await this.db.getRepository(AlertSubscriptionEntity).findOne({ where: { id } });
+    if (!row) throw new AlertError('NOT_FOUND', `alert subscription ${id} not found`);
+    return row;
+  }
+
+  async subscriptionsOf(candidateId: string): Promise<AlertSubscriptionEntity[]> {
+    if (!/^\d{1,18}$/.test(candidateId)) throw new AlertError('INVALID_INPUT', `candidateId must be a numeric id, got "${candidateId}"`);
+    return this.db.getRepository(AlertSubscriptionEntity).find({ where: { candidateId }, order: { id: 'ASC' } });
+  }
+
+  async history(candidateId: string, limit = 50): Promise<AlertDeliveryEntity[]> {
+    if (!/^\d{1,18}$/.test(candidateId)) throw new AlertError('INVALID_INPUT', `candidateId must be a numeric id, got "${candidateId}"`);
+    return this.db.getRepository(AlertDeliveryEntity).find({ where: { candidateId }, order: { id: 'DESC' }, take: Math.min(Math.max(limit, 1), 500) });
+  }
+
+  async deliveries(filter: { subscriptionId?: string; candidateId?: string; status?: string; channel?: string; limit?: number }): Promise<AlertDeliveryEntity[]> {
+    const statuses = ['pending', 'retrying', 'sent', 'empty', 'suppressed', 'failed'];
+    if (filter.status && !statuses.includes(filter.status)) throw new AlertError('INVALID_INPUT', `status must be one of ${statuses.join(', ')}, got "${filter.status}"`);
+    if (filter.channel && !['email', 'webhook'].includes(filter.channel)) throw new AlertError('INVALID_INPUT', `channel must be email or webhook, got "${filter.channel}"`);
+    for (const [k, v] of [['subscriptionId', filter.subscriptionId], ['candidateId', filter.candidateId]] as const) {
+      if (v !== undefined && !/^\d{1,18}$/.test(v)) throw new AlertError('INVALID_INPUT', `${k} must be a numeric id, got "${v}"`);
+    }
+    return this.db.getRepository(AlertDeliveryEntity).find({
+      where: {
+        ...(filter.subscriptionId ? { subscriptionId: filter.subscriptionId } : {}),
+        ...(filter.candidateId ? { candidateId: filter.candidateId } : {}),
+        ...(filter.status ? { status: filter.status as AlertDeliveryStatus } : {}),
+        ...(filter.channel ? { channel: filter.channel as 'email' | 'webhook' } : {}),
+      },
+      order: { id: 'DESC' },
+      take: Math.min(Math.max(filter.limit ?? 50, 1), 500),
+    });
+  }
+
+  async suppress(email: string, reason: 'hard_bounce' | 'complaint' | 'unsubscribe' | 'manual', detail?: string): Promise<void> {
+    await this.db.query(`INSERT INTO alert_suppressions (email, reason, detail) VALUES (lower($1), $2, $3) ON CONFLICT (email) DO NOTHING`, [email, reason, detail ?? null]);
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  /**
+   * Queues one `alert` job per due active subscription, in keyset batches. The job id is the idempotency key
+   * (subscription, due time): re-enqueueing while a job exists is a no-op, and the delivery row's unique
+   * (subscription, due_at) makes a late duplicate a no-op too.
+   */
+  async enqueueDue(now = new Date()): Promise<number> {
+    const batch = this.config.alerts.batchSize;
+    let after: { at: Date; id: string } | null = null;
+    let total = 0;
+    for (;;) {
+      const rows: Array<{ id: string; due: Date }> = await this.db.query(
+        `SELECT id::text AS id, next_due_at AS due FROM alert_subscriptions
+          WHERE status = 'active' AND next_due_at <= $1 ${after ? 'AND (next_due_at, id) > ($3, $4)' : ''}
+          ORDER BY next_due_at, id LIMIT $2`,
+        after ? [now, batch, after.at, after.id] : [now, batch],
+      );
+      if (rows.length === 0) break;
+      await this.queue.addBulk(
+        rows.map((r) => ({
+          name: 'alert',
+          data: { subscriptionId: r.id, dueAt: r.due.getTime() },
+          opts: { jobId: `alert-${r.id}-${r.due.getTime()}`, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 200_000 }, removeOnFail: { age: 7 * 86400 } },
+        })),
+      );
+      total += rows.length;
+      const last = rows[rows.length - 1]!;
+      after = { at: last.due, id: last.id };
+      if (rows.length < batch) break;
+    }
+    return total;
+  }
+
+  /** Queues the next attempt of deliveries whose retry is due, and deliveries a crash left pending. */
+  async enqueueRetries(): Promise<number> {
+    const rows: Array<{ id: string; attempts: number }> = await this.db.query(
+      `SELECT id::text AS id, attempts FROM alert_deliveries
+        WHERE (status = 'retrying' AND next_attempt_at <= clock_timestamp()) OR (status = 'pending' AND created_at < clock_timestamp() - interval '2 minutes')
+        ORDER BY id LIMIT 1000`,
+    );
+    if (rows.length === 0) return 0;
+    await this.queue.addBulk(
+      rows.map((r) => ({ name: 'attempt', data: { deliveryId: r.id, attempt: r.attempts + 1 }, opts: { jobId: `alert-attempt-${r.id}-${r.attempts + 1}`, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86400 } } })),
+    );
+    return rows.length;
+  }
+
+  get retryPollMs(): number {
+    return Math.min(1000, Math.max(50, Math.floor((5000 * this.config.alerts.retryScale) / 2)));
+  }
+
+  /**
+   * One alert: claims the (subscription, due time) window — creating its delivery row and moving the schedule on
+   * in one transaction — then composes and delivers it. A second run of the same window finds the row and only
+   * resumes what is unfinished.
+   */
+  async processAlert(subscriptionId: string, dueAtMs: number): Promise<RunResult> {
+    const claimed = await this.db.transaction(async (tx) => {
+      const subs: Array<{ status: SubscriptionStatus; next_due_at: Date | null; last_sent_at: Date | null; candidate_id: string; channel: 'email' | 'webhook' } & ScheduleSpec & Record<string, unknown>> = await tx.query(
+        `SELECT status, next_due_at, last_sent_at, candidate_id::text AS candidate_id, channel, frequency, time_zone AS "timeZone", send_hour AS "sendHour", send_weekday AS "sendWeekday", quiet_start AS "quietStart", quiet_end AS "quietEnd"
+           FROM alert_subscriptions WHERE id = $1 FOR UPDATE`,
+        [subscriptionId],
+      );
+      const s = subs[0];
+      const existing: Array<{ id: string }> = await tx.query(`SELECT id::text AS id FROM alert_deliveries WHERE subscription_id = $1 AND due_at = $2`, [subscriptionId, new Date(dueAtMs)]);
+      if (existing[0]) return { deliveryId: existing[0].id };
+      if (!s || s.status !== 'active' || !s.next_due_at || s.next_due_at.getTime() !== dueAtMs) return { skip: 'not due (changed, paused or already handled)' };
+      const now = Date.now();
+      const w = alertWindow(s.frequency, s.last_sent_at ? s.last_sent_at.getTime() : null, now);
+      const rows: Array<{ id: string }> = await tx.query(
+        `INSERT INTO alert_deliveries (subscription_id, candidate_id, channel, due_at, window_start, window_end, status, message_id)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id::text AS id`,
+        [subscriptionId, s.candidate_id, s.channel, new Date(dueAtMs), new Date(w.since), new Date(w.until), `msg_alert_${subscriptionId}_${dueAtMs}`],
+      );
+      await tx.query(`UPDATE alert_subscriptions SET next_due_at = $2 WHERE id = $1`, [subscriptionId, new Date(nextDueAt(s, Math.max(now, dueAtMs)))]);
+      return { deliveryId: rows[0]!.id };
+    });
+    if ('skip' in claimed) return { outcome: 'skipped', reason: claimed.skip! };
+    return this.run(claimed.deliveryId);
+  }
+
+  /** Composes (once) and attempts a delivery. `expectedAttempt` makes a duplicated attempt job a no-op. */
+  async run(deliveryId: string, expectedAttempt?: number): Promise<RunResult> {
+    let d = await this.loadDelivery(deliveryId);
+    if (!d) return { outcome: 'skipped', reason: `alert delivery ${deliveryId} not found` };
+    if (d.status !== 'pending' && d.status !== 'retrying') return { outcome: 'skipped', deliveryId, reason: `already ${d.status}` };
+    if (expectedAttempt !== undefined && expectedAttempt !== d.attempts + 1) return { outcome: 'skipped', deliveryId, reason: `attempt ${expectedAttempt} already made` };
+    if (d.sub_status !== 'active') return this.finish(d, 'suppressed', `subscription is ${d.sub_status}`);
+    if (d.channel === 'email' && (await this.isSuppressed(d.email!))) return this.finish(d, 'suppressed', `${d.email} is on the suppression list`);
+    if (d.ranking_id === null) {
+      const composed = await this.compose(d);
+      if (composed === 'empty') return this.finish(d, 'empty', 'no new jobs in the window');
+      d = (await this.loadDelivery(deliveryId))!;
+    }
+    return d.channel === 'email' ? this.sendEmail(d) : this.sendWebhook(d);
+  }
+
+  private async compose(d: DeliveryRow): Promise<'composed' | 'empty'> {
+    const f = d.filters ?? {};
+    const jobs = await this.windowJobs(d, f);
+    const live = eligibleJobs(jobs, { nowMs: Date.now(), alreadySent: new Set(), filters: f });
+    if (live.length === 0) return 'empty';
+    const assignment = await this.ranker.assignment(d.candidate_id, { modelRef: d.model_ref });
+    const scored = await this.ranker.score(d.candidate_id, assignment.modelRef, live);
+    const top = selectTop(live.map((j) => ({ ...j, score: scored.scores.get(j.id) ?? 0 })), d.top_k);
+    if (top.length === 0) return 'empty';
+    const items: AlertItem[] = top.map((t) => ({ jobId: t.job.id, position: t.position, score: t.job.score, title: t.job.title, company: t.job.companyName, location: [t.job.city, t.job.region, t.job.country].filter(Boolean).join(', ') || null }));
+    const rankingId = randomUUID();
+    const body =
+      d.channel === 'webhook'
+        ? JSON.stringify({
+            type: 'alert.ready',
+            timestamp: new Date().toISOString(),
+            data: {
+              alertId: d.id, subscriptionId: d.subscription_id, candidateId: d.candidate_id, rankingId, modelRef: scored.modelRef, modelVersion: scored.modelVersion, experimentKey: assignment.experimentKey, variant: assignment.variant,
+              window: { since: d.window_start.toISOString(), until: d.window_end.toISOString() },
+              jobs: items.map((i) => ({ ...i, url: this.clickUrl(d.id, i.jobId, i.position) })),
+            },
+          })
+        : null;
+    await this.db.query(
+      `UPDATE alert_deliveries SET ranking_id = $2, model_ref = $3, model_version = $4, experiment_key = $5, variant = $6, items = $7, body = $8 WHERE id = $1 AND ranking_id IS NULL`,
+      [d.id, rankingId, scored.modelRef, scored.modelVersion, assignment.experimentKey, assignment.variant, JSON.stringify(items), body],
+    );
+    return 'composed';
+  }
+
+  /** The newest live jobs posted in the window that this candidate has not been sent yet (cheap filters in SQL). */
+  private async windowJobs(d: DeliveryRow, f: AlertFilters): Promise<WindowJob[]> {
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT j.id::text AS id, j.title, j.company_id::text AS company_id, c.name AS company_name, j.city, j.region, j.country, j.remote, j.skills, j.description,
+              j.salary_annual_min, j.salary_annual_max, j.posted_at, j.expires_at, j.status
+         FROM jobs j LEFT JOIN companies c ON c.id = j.company_id
+        WHERE j.posted_at > $1 AND j.posted_at <= $2 AND j.status = 'active' AND (j.expires_at IS NULL OR j.expires_at > now())
+          AND NOT EXISTS (SELECT 1 FROM alert_sent_jobs s WHERE s.candidate_id = $3 AND s.job_id = j.id)
+          ${f.remote === true ? 'AND j.remote' : f.remote === false ? 'AND NOT j.remote' : ''}
+          ${typeof f.minSalary === 'number' ? 'AND COALESCE(j.salary_annual_max, j.salary_annual_min) >= $5' : ''}
+        ORDER BY j.posted_at DESC, j.id DESC LIMIT $4`,
+      [d.window_start, d.window_end, d.candidate_id, WINDOW_POOL, ...(typeof f.minSalary === 'number' ? [f.minSalary] : [])],
+    );
+    return rows.map((r) => ({
+      id: r['id'] as string, title: r['title'] as string, companyId: (r['company_id'] as string | null) ?? null, companyName: (r['company_name'] as string | null) ?? null,
+      city: r['city'] as string | null, region: r['region'] as string | null, country: r['country'] as string | null, remote: r['remote'] as boolean, skills: (r['skills'] as string[]) ?? [],
+      description: (r['description'] as string) ?? '', salaryAnnualMin: r['salary_annual_min'] as number | null, salaryAnnualMax: r['salary_annual_max'] as number | null,
+      postedAt: (r['posted_at'] as Date).getTime(), expiresAt: r['expires_at'] ? (r['expires_at'] as Date).getTime() : null, status: r['status'] as string,
+    }));
+  }
+
+  private async sendEmail(d: DeliveryRow): Promise<RunResult> {
+    const unsubscribeUrl = this.unsubscribeUrl(d.subscription_id);
+    const jobs = d.items.map((i) => ({ title: i.title, company: i.company, location: i.location, remote: false, salary: null, clickUrl: this.clickUrl(d.id, i.jobId, i.position) }));
+    const mail = renderAlertEmail({ recipientName: d.candidate_name, jobs, unsubscribeUrl, frequency: d.frequency });
+    const started = Date.now();
+    const r = await this.mailer.send({
+      from: this.config.alerts.from, to: d.email!, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${d.message_id}@matchlab.alerts>`,
+      headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'X-Matchlab-Ranking-Id': d.ranking_id ?? '' },
+    });
+    const attempt: AlertAttempt = { at: new Date(started).toISOString(), status: r.outcome === 'accepted' ? 250 : r.code, error: r.outcome === 'accepted' ? null : r.error, durationMs: Date.now() - started };
+    if (r.outcome === 'accepted') return this.markSent(d, attempt, 250);
+    if (r.permanent) {
+      await this.suppress(d.email!, 'hard_bounce', r.error);
+      return this.recordFailure(d, attempt, null, true);
+    }
+    return this.recordFailure(d, attempt, null, false);
+  }
+
+  private async sendWebhook(d: DeliveryRow): Promise<RunResult> {
+    const at = new Date();
+    const ts = Math.floor(at.getTime() / 1000);
+    const body = d.body!;
+    // Standard Webhooks: space-separated signatures, one per active secret (two during a rotation).
+    const signature = [d.webhook_secret!, d.webhook_previous_secret].filter((s): s is string => !!s).map((s) => sign(s, d.message_id, ts, body)).join(' ');
+    let res: PostResult;
+    try {
+      res = await postWebhook(d.webhook_url!, body, { 'webhook-id': d.message_id, 'webhook-timestamp': String(ts), 'webhook-signature': signature, 'user-agent': 'Matchlab-Alerts/1.0' }, { timeoutMs: this.config.alerts.webhookTimeoutMs, allowPrivate: this.config.webhooks.allowPrivateUrls });
+    } catch (err) {
+      res = { status: null, error: (err as Error).message, durationMs: Date.now() - at.getTime() };
+    }
+    const kind = classifyResponse(res.status);
+    const attempt: AlertAttempt = { at: at.toISOString(), status: res.status, error: kind === 'delivered' ? null : (res.error ?? `HTTP ${res.status}`), durationMs: res.durationMs };
+    if (kind === 'delivered') return this.markSent(d, attempt, res.status!);
+    if (kind === 'gone') {
+      await this.db.query(`UPDATE alert_subscriptions SET status = 'paused', status_reason = 'endpoint answered 410 Gone', next_due_at = NULL, updated_at = clock_timestamp() WHERE id = $1`, [d.subscription_id]);
+      this.logger.warn(`alert subscription ${d.subscription_id} paused: ${d.webhook_url} answered 410 Gone`);
+      return this.recordFailure(d, attempt, res.status, true);
+    }
+    return this.recordFailure(d, attempt, res.status, false, res.retryAfterMs);
+  }
+
+  /**
+   * The channel accepted: in one transaction the delivery is marked sent, its jobs enter the sent-jobs ledger,
+   * each shown job is logged as an impression (ranking id, position, variant) and the cursor advances.
+   */
+  private async markSent(d: DeliveryRow, attempt: AlertAttempt, status: number): Promise<RunResult> {
+    const done = await this.db.transaction(async (tx) => {
+      const updated: unknown[] = await tx.query(
+        `UPDATE alert_deliveries SET status = 'sent', attempts = attempts + 1, attempt_log = attempt_log || $2::jsonb, response_status = $3, last_error = NULL, next_attempt_at = NULL, sent_at = clock_timestamp(), finished_at = clock_timestamp()
+          WHERE id = $1 AND attempts = $4 RETURNING id`,
+        [d.id, JSON.stringify([attempt]), status, d.attempts],
+      );
+      if (rowCount(updated) === 0) return false;
+      const jobIds = d.items.map((i) => i.jobId);
+      const positions = d.items.map((i) => i.position);
+      await tx.query(
+        `INSERT INTO alert_sent_jobs (candidate_id, job_id, delivery_id, position) SELECT $1, j, $2, p FROM unnest($3::bigint[], $4::int[]) AS t(j, p) ON CONFLICT DO NOTHING`,
+        [d.candidate_id, d.id, jobIds, positions],
+      );
+      await tx.query(
+        `INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at, ranking_id, experiment_key, variant, position, source)
+         SELECT 'alert:' || $2 || ':' || j, $1, j, 'impression', clock_timestamp(), $5, $6, $7, p, 'alert' FROM unnest($3::bigint[], $4::int[]) AS t(j, p) ON CONFLICT (event_id) DO NOTHING`,
+        [d.candidate_id, d.id, jobIds, positions, d.ranking_id, d.experiment_key, d.variant],
+      );
+      await tx.query(`UPDATE alert_subscriptions SET last_sent_at = GREATEST(COALESCE(last_sent_at, $2), $2) WHERE id = $1`, [d.subscription_id, d.window_end]);
+      return true;
+    });
+    if (!done) return { outcome: 'skipped', deliveryId: d.id, reason: 'attempt recorded elsewhere' };
+    return { outcome: 'sent', deliveryId: d.id, items: d.items.length };
+  }
+
+  private async recordFailure(d: DeliveryRow, attempt: AlertAttempt, status: number | null, permanent: boolean, retryAfterMs?: number): Promise<RunResult> {
+    const made = d.attempts + 1;
+    const delay = permanent ? null : alertRetryDelayMs(made, this.config.alerts.retryScale, { retryAfterMs });
+    const final = delay === null;
+    const updated: unknown[] = await this.db.query(
+      `UPDATE alert_deliveries SET status = $2, attempts = $3, attempt_log = attempt_log || $4::jsonb, response_status = $5, last_error = $6, next_attempt_at = $7,
+              finished_at = CASE WHEN $8::boolean THEN clock_timestamp() ELSE NULL END
+        WHERE id = $1 AND attempts = $9 RETURNING id`,
+      [d.id, final ? 'failed' : 'retrying', made, JSON.stringify([attempt]), status, attempt.error, final ? null : new Date(Date.now() + delay), final, d.attempts],
+    );
+    if (rowCount(updated) === 0) return { outcome: 'skipped', deliveryId: d.id, reason: 'attempt recorded elsewhere' };
+    if (final && !permanent && d.channel === 'webhook') {
+      // Every attempt of an alert failed (about 27.6 h): the endpoint is paused and the reason shown to its owner.
+      await this.db.query(`UPDATE alert_subscriptions SET status = 'paused', status_reason = $2, next_due_at = NULL, updated_at = clock_timestamp() WHERE id = $1 AND status = 'active'`, [
+        d.subscription_id,
+        `paused after ${ALERT_MAX_ATTEMPTS} failed attempts of alert ${d.id}: ${attempt.error}`,
+      ]);
+      this.logger.warn(`alert subscription ${d.subscription_id} paused after ${made} failed attempts (${attempt.error})`);
+    }
+    if (final) return { outcome: 'failed', deliveryId: d.id, error: `${attempt.error} (attempt ${made})` };
+    return { outcome: 'retry', deliveryId: d.id, retryInMs: delay, error: attempt.error ?? 'failed' };
+  }
+
+  private async finish(d: DeliveryRow, status: 'empty' | 'suppressed', reason: string): Promise<RunResult> {
+    await this.db.query(`UPDATE alert_deliveries SET status = $2, last_error = $3, next_attempt_at = NULL, finished_at = clock_timestamp() WHERE id = $1 AND status IN ('pending','retrying')`, [d.id, status, status === 'empty' ? null : reason]);
+    return { outcome: status, deliveryId: d.id, reason };
+  }
+
+  private async loadDelivery(id: string): Promise<DeliveryRow | null> {
+    const rows: DeliveryRow[] = await this.db.query(
+      `SELECT d.id::text AS id, d.subscription_id::text AS subscription_id, d.candidate_id::text AS candidate_id, d.channel, d.status, d.attempts, d.message_id, d.ranking_id, d.items, d.body,
+              d.window_start, d.window_end, d.variant, d.experiment_key, d.model_version,
+              s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name
+         FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id LEFT JOIN candidates c ON c.id = d.candidate_id WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async isSuppressed(email: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM alert_suppressions WHERE email = lower($1)`, [email]);
+    return rows.length > 0;
+  }
+
+  // ---------------------------------------------------------------- links
+
+  unsubscribeUrl(subscriptionId: string): string {
+    return `${this.config.alerts.publicUrl}/alerts/u/${sealToken(this.config.authSecret, { k: 'u', s: subscriptionId })}`;
+  }
+
+  clickUrl(deliveryId: string, jobId: string, position: number): string {
+    return `${this.config.alerts.publicUrl}/alerts/c/${sealToken(this.config.authSecret, { k: 'c', d: deliveryId, j: jobId, p: position })}`;
+  }
+
+  /** The subscription an unsubscribe token names (GET shows it; only POST acts). */
+  async subscriptionForToken(token: string): Promise<AlertSubscriptionEntity> {
+    const p = openToken(this.config.authSecret, token);
+    if (!p || p.k !== 'u') throw new AlertError('INVALID_TOKEN', 'this unsubscribe link is not valid');
+    return this.get(p.s);
+  }
+
+  async unsubscribeByToken(token: string): Promise<AlertSubscriptionEntity> {
+    const sub = await this.subscriptionForToken(token);
+    if (sub.status === 'unsubscribed') return sub;
+    return this.unsubscribe(sub.id, 'one-click unsubscribe');
+  }
+
+  /** Records a click with the alert's ranking id, position and variant; returns where to send the reader. */
+  async click(token: string): Promise<string> {
+    const p = openToken(this.config.authSecret, token);
+    if (!p || p.k !== 'c') throw new AlertError('INVALID_TOKEN', 'this link is not valid');
+    const rows: Array<{ candidate_id: string; ranking_id: string | null; experiment_key: string | null; variant: string | null }> = await this.db.query(
+      `SELECT candidate_id::text AS candidate_id, ranking_id, experiment_key, variant FROM alert_deliveries WHERE id = $1`,
+      [p.d],
+    );
+    const d = rows[0];
+    if (!d) throw new AlertError('NOT_FOUND', 'this alert no longer exists');
+    await this.db.query(
+      `INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at, ranking_id, experiment_key, variant, position, source)
+       SELECT $1, $2, j.id, 'click', clock_timestamp(), $4, $5, $6, $7, 'alert' FROM jobs j WHERE j.id = $3`,
+      [`alert-click:${randomUUID()}`, d.candidate_id, p.j, d.ranking_id, d.experiment_key, d.variant, p.p],
+    );
+    return this.config.alerts.jobUrl.replace('{id}', encodeURIComponent(p.j));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private async checkUrl(raw: string): Promise<string> {
+    return checkAlertWebhookUrl(raw, {
+      production: this.config.env === 'production',
+      allowPrivate: this.config.env === 'production' ? this.config.webhooks.allowPrivateUrls : true,
+      resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    });
+  }
+
+  private async assertCandidate(id: string): Promise<void> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM candidates WHERE id = $1`, [id]);
+    if (rows.length === 0) throw new AlertError('NOT_FOUND', `candidate ${id} not found`);
+  }
+}
+
+function rowCount(result: unknown[]): number {
+  return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
+}
