@@ -1,0 +1,2 @@
+export { StatisticsError, type StatisticsErrorCode } from './statistics.errors.js';
+export * from './distributions.js';
