@@ -130,7 +130,7 @@ export class AlertsService implements OnModuleDestroy {
     const due = nextDueAt(v, Date.now());
     await this.db.query(
       `UPDATE alert_subscriptions SET email=$2, webhook_url=$3, frequency=$4, send_hour=$5, send_weekday=$6, time_zone=$7, quiet_start=$8, quiet_end=$9, filters=$10, model_ref=$11, top_k=$12,
-              status=$13, status_reason = CASE WHEN $13 = status THEN status_reason ELSE NULL END, next_due_at=$14, updated_at=clock_timestamp() WHERE id=$1`,
+              status=$13::text, status_reason = CASE WHEN $13::text = status THEN status_reason ELSE NULL END, next_due_at=$14, updated_at=clock_timestamp() WHERE id=$1`,
       [id, v.email, webhookUrl, v.frequency, v.sendHour, v.sendWeekday, v.timeZone, v.quietStart, v.quietEnd, JSON.stringify(v.filters), v.modelRef, v.topK, status, new Date(due)],
     );
     return this.get(id);
