@@ -6,6 +6,7 @@ import { AlertsModule } from '@app/alerts';
 import { AuthModule } from '@app/auth';
 import { IngestModule } from '@app/ingest';
 import { EvaluationModule } from '@app/evaluation';
+import { ExperimentsModule } from '@app/experiments';
 import { FeaturesModule } from '@app/features';
 import { EvaluationJobsModule } from '@app/evaluation-jobs';
 import { MarketModule } from '@app/market';
@@ -28,7 +29,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule];
 
 @Module({})
 export class ApiModule {

@@ -3,6 +3,7 @@ import { AlertError } from '@app/alerts';
 import { AuthError } from '@app/auth';
 import { IngestError } from '@app/ingest';
 import { EvaluationError } from '@app/evaluation';
+import { ExperimentError } from '@app/experiments';
 import { FeatureError } from '@app/features';
 import { MarketError } from '@app/market';
 import { RecsysError } from '@app/recsys';
@@ -49,6 +50,13 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   NO_STATISTICS: 'FAILED_PRECONDITION',
   MATERIALIZATION_FAILED: 'INTERNAL_SERVER_ERROR',
   COMPUTE_FAILED: 'INTERNAL_SERVER_ERROR',
+  // experiments: allocation and lifecycle mistakes name the rule broken
+  WEIGHTS_NOT_SUMMING_TO_ONE: 'BAD_USER_INPUT',
+  NAMESPACE_OVERLAP: 'CONFLICT',
+  RESHUFFLE_REQUIRES_NEW_PHASE: 'FAILED_PRECONDITION',
+  UNKNOWN_METRIC: 'BAD_USER_INPUT',
+  UNKNOWN_RANKING: 'NOT_FOUND',
+  INVALID_TRANSITION: 'FAILED_PRECONDITION',
   // alerts: subscription input and link tokens
   INVALID_EMAIL: 'BAD_USER_INPUT',
   INVALID_WEBHOOK_URL: 'BAD_USER_INPUT',
@@ -59,7 +67,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertsCoreModule } from '@app/alerts';
 import { EvaluationJobsCoreModule } from '@app/evaluation-jobs';
+import { ExperimentsCoreModule } from '@app/experiments';
 import { FeaturesCoreModule } from '@app/features';
 import { MarketCoreModule } from '@app/market';
 import { QueueNames } from '@app/queue';
@@ -10,6 +11,7 @@ import { TrainingCoreModule } from '@app/training';
 import { WebhooksCoreModule } from '@app/webhooks';
 import { AlertsProcessor, AlertsScheduler } from './processors/alerts.processor.js';
 import { EvaluationProcessor } from './processors/evaluation.processor.js';
+import { ExperimentsProcessor } from './processors/experiments.processor.js';
 import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
@@ -22,8 +24,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, AlertsProcessor, AlertsScheduler],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, AlertsProcessor, AlertsScheduler, ExperimentsProcessor],
     };
   }
 }

@@ -27,20 +27,16 @@ export function murmur3_32(input: string, seed = 0): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  let k = 0;
-  switch (len & 3) {
-    case 3:
-      k ^= input.charCodeAt(i + 2) << 16;
-    // falls through
-    case 2:
-      k ^= input.charCodeAt(i + 1) << 8;
-    // falls through
-    case 1:
-      k ^= input.charCodeAt(i);
-      k = Math.imul(k, C1);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, C2);
-      h ^= k;
+  const rest = len & 3;
+  if (rest > 0) {
+    let k = 0;
+    if (rest === 3) k ^= input.charCodeAt(i + 2) << 16;
+    if (rest >= 2) k ^= input.charCodeAt(i + 1) << 8;
+    k ^= input.charCodeAt(i);
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    h ^= k;
   }
   return fmix(h ^ len);
 }
@@ -59,20 +55,16 @@ export function murmur3_32Bytes(bytes: Uint8Array, seed = 0): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  let k = 0;
-  switch (len & 3) {
-    case 3:
-      k ^= bytes[i + 2]! << 16;
-    // falls through
-    case 2:
-      k ^= bytes[i + 1]! << 8;
-    // falls through
-    case 1:
-      k ^= bytes[i]!;
-      k = Math.imul(k, C1);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, C2);
-      h ^= k;
+  const rest = len & 3;
+  if (rest > 0) {
+    let k = 0;
+    if (rest === 3) k ^= bytes[i + 2]! << 16;
+    if (rest >= 2) k ^= bytes[i + 1]! << 8;
+    k ^= bytes[i]!;
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    h ^= k;
   }
   return fmix(h ^ len);
 }

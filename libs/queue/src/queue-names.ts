@@ -7,6 +7,7 @@ export const QueueNames = {
   evaluation: 'evaluation',
   webhooks: 'webhooks',
   features: 'features',
+  experiments: 'experiments',
   alerts: 'alerts',
 } as const;
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -1,0 +1,250 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('ExperimentVariant')
+export class ExperimentVariantModel {
+  @Field()
+  key!: string;
+
+  @Field(() => Float)
+  weight!: number;
+
+  @Field(() => String, { nullable: true, description: 'Registry model served by this variant, e.g. jobs-als@challenger.' })
+  modelRef!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Strategy config served by this variant, as JSON ({"name": …, "params": …}).' })
+  strategy!: string | null;
+
+  @Field({ description: 'Killed mid-test: its units get the control experience and are not analysed; other arms keep their units.' })
+  killed!: boolean;
+}
+
+@ObjectType('TargetingRule')
+export class TargetingRuleModel {
+  @Field()
+  attribute!: string;
+
+  @Field({ description: 'eq | neq | in | nin | gt | gte | lt | lte | exists' })
+  op!: string;
+
+  @Field(() => String, { nullable: true, description: 'Value as JSON.' })
+  value!: string | null;
+}
+
+@ObjectType('NamespaceRange')
+export class NamespaceRangeModel {
+  @Field()
+  name!: string;
+
+  @Field(() => Int)
+  start!: number;
+
+  @Field(() => Int)
+  end!: number;
+}
+
+@ObjectType('ExperimentPhase')
+export class ExperimentPhaseModel {
+  @Field(() => Int)
+  phase!: number;
+
+  @Field()
+  seed!: string;
+
+  @Field(() => Float)
+  coverage!: number;
+
+  @Field()
+  reason!: string;
+
+  @Field()
+  startedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  endedAt!: Date | null;
+}
+
+@ObjectType('Experiment')
+export class ExperimentModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  key!: string;
+
+  @Field()
+  hypothesis!: string;
+
+  @Field()
+  owner!: string;
+
+  @Field({ description: 'Randomisation unit (candidate).' })
+  unit!: string;
+
+  @Field({ description: 'draft | running | paused | stopped | concluded' })
+  status!: string;
+
+  @Field(() => [ExperimentVariantModel])
+  variants!: ExperimentVariantModel[];
+
+  @Field(() => Float, { description: 'Share of eligible traffic in the experiment.' })
+  coverage!: number;
+
+  @Field(() => NamespaceRangeModel, { nullable: true })
+  namespace!: NamespaceRangeModel | null;
+
+  @Field(() => [TargetingRuleModel])
+  targeting!: TargetingRuleModel[];
+
+  @Field()
+  sticky!: boolean;
+
+  @Field()
+  primaryMetric!: string;
+
+  @Field(() => [String])
+  secondaryMetrics!: string[];
+
+  @Field(() => [String])
+  guardrailMetrics!: string[];
+
+  @Field(() => Int, { nullable: true })
+  plannedDays!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  plannedSampleSize!: number | null;
+
+  @Field(() => Int, { description: 'Current phase (0 before the start).' })
+  phase!: number;
+
+  @Field(() => String, { nullable: true, description: 'ship | rollback | inconclusive' })
+  decision!: string | null;
+
+  @Field(() => String, { nullable: true })
+  decisionVariant!: string | null;
+
+  @Field(() => String, { nullable: true })
+  decisionNote!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'model/version promoted to champion from this experiment.' })
+  promotedVersion!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  stoppedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  concludedAt!: Date | null;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@ObjectType('ExperimentAssignment')
+export class ExperimentAssignmentModel {
+  @Field()
+  experimentKey!: string;
+
+  @Field()
+  unitId!: string;
+
+  @Field()
+  inExperiment!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Variant the unit is analysed under (null when not enrolled).' })
+  variant!: string | null;
+
+  @Field({ description: 'Variant whose experience to serve (control when not enrolled).' })
+  serve!: string;
+
+  @Field(() => Int, { description: '0..9999, or -1 when no bucket was computed.' })
+  bucket!: number;
+
+  @Field({ description: 'assigned | forced | sticky | holdout | targeting | namespace | coverage | killed | not_running' })
+  reason!: string;
+
+  @Field(() => Int)
+  phase!: number;
+}
+
+@ObjectType('LoggedRanking')
+export class LoggedRankingModel {
+  @Field()
+  rankingId!: string;
+
+  @Field()
+  variant!: string;
+
+  @Field(() => Int)
+  phase!: number;
+}
+
+@ObjectType('RecordedInteractions')
+export class RecordedInteractionsModel {
+  @Field(() => Int)
+  recorded!: number;
+
+  @Field(() => Int, { description: 'Events whose id was already recorded (ignored).' })
+  duplicates!: number;
+}
+
+@ObjectType('ExperimentMetricValue')
+export class ExperimentMetricValueModel {
+  @Field()
+  metric!: string;
+
+  @Field({ description: 'primary | secondary | guardrail' })
+  role!: string;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+}
+
+@ObjectType('ExperimentVariantResult')
+export class ExperimentVariantResultModel {
+  @Field()
+  variant!: string;
+
+  @Field(() => Int)
+  units!: number;
+
+  @Field(() => Int)
+  rankings!: number;
+
+  @Field(() => Int, { description: 'Ranked items exposed.' })
+  items!: number;
+
+  @Field(() => Int)
+  impressions!: number;
+
+  @Field(() => Int)
+  clicks!: number;
+
+  @Field(() => Int)
+  saves!: number;
+
+  @Field(() => Int)
+  applies!: number;
+
+  @Field(() => Int)
+  dismisses!: number;
+
+  @Field(() => [ExperimentMetricValueModel])
+  metrics!: ExperimentMetricValueModel[];
+}
+
+@ObjectType('PromotedExperiment')
+export class PromotedExperimentModel {
+  @Field(() => ExperimentModel)
+  experiment!: ExperimentModel;
+
+  @Field()
+  model!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field()
+  gateReason!: string;
+}

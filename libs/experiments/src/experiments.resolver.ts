@@ -1,0 +1,144 @@
+import { Inject } from '@nestjs/common';
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequirePermission, type Principal } from '@app/auth';
+import { CreateExperimentInput, ExperimentChangesInput, ExperimentInteractionInput, LogRankingInput, UpdateExperimentInput } from './dto/experiment.inputs.js';
+import { ExperimentAssignmentModel, ExperimentModel, ExperimentPhaseModel, ExperimentVariantResultModel, LoggedRankingModel, PromotedExperimentModel, RecordedInteractionsModel } from './experiment.model.js';
+import { ExperimentError } from './experiments.errors.js';
+import { toExperimentModel, toPhaseModel } from './experiments.mapper.js';
+import { ExperimentsService, type ExperimentPatch } from './experiments.service.js';
+
+function json(value: string, what: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new ExperimentError('INVALID_INPUT', `${what} is not valid JSON: ${value.slice(0, 80)}`);
+  }
+}
+
+/** GraphQL input → service patch (JSON-encoded strategy configs and targeting values parsed here). */
+function toPatch(input: ExperimentChangesInput & { killed?: string[] }): ExperimentPatch {
+  const patch: ExperimentPatch = {};
+  if (input.hypothesis !== undefined) patch.hypothesis = input.hypothesis;
+  if (input.variants) {
+    patch.variants = input.variants.map((v) => ({ key: v.key, weight: v.weight, modelRef: v.modelRef ?? null, strategy: v.strategy ? (json(v.strategy, `strategy of variant ${v.key}`) as { name: string }) : null }));
+  }
+  if (input.coverage !== undefined) patch.coverage = input.coverage;
+  if (input.namespace !== undefined) patch.namespace = input.namespace ? { ...input.namespace } : null;
+  if (input.targeting) patch.targeting = input.targeting.map((t) => ({ attribute: t.attribute, op: t.op as never, ...(t.value !== undefined ? { value: json(t.value, `targeting value of ${t.attribute}`) } : {}) }));
+  if (input.forced) patch.forced = Object.fromEntries(input.forced.map((f) => [f.unitId, f.variant]));
+  if (input.sticky !== undefined) patch.sticky = input.sticky;
+  if (input.primaryMetric !== undefined) patch.primaryMetric = input.primaryMetric;
+  if (input.secondaryMetrics) patch.secondaryMetrics = input.secondaryMetrics;
+  if (input.guardrailMetrics) patch.guardrailMetrics = input.guardrailMetrics;
+  if (input.plannedDays !== undefined) patch.plannedDays = input.plannedDays;
+  if (input.plannedSampleSize !== undefined) patch.plannedSampleSize = input.plannedSampleSize;
+  if (input.killed) patch.killed = input.killed;
+  return patch;
+}
+
+@Resolver(() => ExperimentModel)
+export class ExperimentsResolver {
+  constructor(@Inject(ExperimentsService) private readonly service: ExperimentsService) {}
+
+  @RequirePermission('evaluations:read')
+  @Query(() => [ExperimentModel], { description: 'Experiments, newest first.' })
+  async experiments(@Args('status', { type: () => String, nullable: true }) status?: string): Promise<ExperimentModel[]> {
+    return (await this.service.list({ status })).map(toExperimentModel);
+  }
+
+  @RequirePermission('evaluations:read')
+  @Query(() => ExperimentModel)
+  async experiment(@Args('key') key: string): Promise<ExperimentModel> {
+    return toExperimentModel(await this.service.get(key));
+  }
+
+  @RequirePermission('evaluations:read')
+  @Query(() => [ExperimentPhaseModel])
+  async experimentPhases(@Args('key') key: string): Promise<ExperimentPhaseModel[]> {
+    const exp = await this.service.get(key);
+    return (await this.service.phases(exp.id)).map(toPhaseModel);
+  }
+
+  @RequirePermission('evaluations:read')
+  @Query(() => [ExperimentVariantResultModel], { description: 'Per-variant counts and simple rates (all phases, or one).' })
+  async experimentResults(@Args('key') key: string, @Args('phase', { type: () => Int, nullable: true }) phase?: number): Promise<ExperimentVariantResultModel[]> {
+    return (await this.service.results(key, phase ?? undefined)).variants;
+  }
+
+  @RequirePermission('recommend:read')
+  @Query(() => ExperimentAssignmentModel, { description: 'The variant of a unit (deterministic hashing; sticky when the experiment asks).' })
+  async assignment(@Args('experimentKey') experimentKey: string, @Args('unitId') unitId: string, @Args('attributes', { type: () => String, nullable: true, description: 'Unit attributes for targeting, as a JSON object.' }) attributes?: string): Promise<ExperimentAssignmentModel> {
+    const attrs = attributes ? (json(attributes, 'attributes') as Record<string, unknown>) : undefined;
+    const a = await this.service.assignment(experimentKey, unitId, attrs);
+    return { experimentKey, unitId, inExperiment: a.inExperiment, variant: a.variant, serve: a.serve, bucket: a.bucket, reason: a.reason, phase: a.phase };
+  }
+
+  @RequirePermission('models:write')
+  @Mutation(() => ExperimentModel, { description: 'A draft experiment.' })
+  async createExperiment(@Args('input') input: CreateExperimentInput, @CurrentPrincipal() who: Principal): Promise<ExperimentModel> {
+    const patch = toPatch(input);
+    if (!patch.variants) throw new ExperimentError('INVALID_INPUT', 'variants are required');
+    if (!patch.primaryMetric) throw new ExperimentError('INVALID_INPUT', 'primaryMetric is required');
+    return toExperimentModel(await this.service.create({ ...patch, key: input.key, unit: input.unit, variants: patch.variants, primaryMetric: patch.primaryMetric }, who.label));
+  }
+
+  @RequirePermission('models:write')
+  @Mutation(() => ExperimentModel, { description: 'Changes an experiment; a change that would move enrolled units needs newPhase: true (new seed).' })
+  async updateExperiment(
+    @Args('key') key: string,
+    @Args('input') input: UpdateExperimentInput,
+    @Args('newPhase', { type: () => Boolean, defaultValue: false }) newPhase: boolean,
+    @Args('reason', { type: () => String, nullable: true }) reason?: string,
+  ): Promise<ExperimentModel> {
+    return toExperimentModel(await this.service.update(key, toPatch(input), { newPhase, reason }));
+  }
+
+  @RequirePermission('models:write')
+  @Mutation(() => ExperimentModel)
+  async startExperiment(@Args('key') key: string): Promise<ExperimentModel> {
+    return toExperimentModel(await this.service.start(key));
+  }
+
+  @RequirePermission('models:write')
+  @Mutation(() => ExperimentModel)
+  async pauseExperiment(@Args('key') key: string): Promise<ExperimentModel> {
+    return toExperimentModel(await this.service.pause(key));
+  }
+
+  @RequirePermission('models:write')
+  @Mutation(() => ExperimentModel)
+  async stopExperiment(@Args('key') key: string): Promise<ExperimentModel> {
+    return toExperimentModel(await this.service.stop(key));
+  }
+
+  @RequirePermission('models:write')
+  @Mutation(() => ExperimentModel, { description: 'Records the decision: ship (with the variant), rollback or inconclusive.' })
+  async concludeExperiment(@Args('key') key: string, @Args('decision') decision: string, @Args('variant', { type: () => String, nullable: true }) variant?: string, @Args('note', { type: () => String, nullable: true }) note?: string): Promise<ExperimentModel> {
+    return toExperimentModel(await this.service.conclude(key, decision as never, { variant, note }));
+  }
+
+  @RequirePermission('models:promote')
+  @Mutation(() => PromotedExperimentModel, { description: "Moves champion to the shipped variant's model version through the registry gate, recording the experiment." })
+  async promoteExperiment(@Args('key') key: string, @CurrentPrincipal() who: Principal): Promise<PromotedExperimentModel> {
+    const r = await this.service.promote(key, who.label);
+    return { ...r, experiment: toExperimentModel(r.experiment) };
+  }
+
+  @RequirePermission('interactions:write')
+  @Mutation(() => LoggedRankingModel, { description: 'Logs a served ranked list at item level (queued, batched, deduplicated by ranking id).' })
+  async logRanking(@Args('input') input: LogRankingInput): Promise<LoggedRankingModel> {
+    return this.service.logRanking(input);
+  }
+
+  @RequirePermission('interactions:write')
+  @Mutation(() => RecordedInteractionsModel, { description: 'One interaction attributed to a logged ranking.' })
+  async recordInteraction(@Args('input') input: ExperimentInteractionInput): Promise<RecordedInteractionsModel> {
+    return this.service.recordInteractions([input]);
+  }
+
+  @RequirePermission('interactions:write')
+  @Mutation(() => RecordedInteractionsModel, { description: 'Interactions attributed to logged rankings; all or nothing.' })
+  async recordInteractions(@Args('inputs', { type: () => [ExperimentInteractionInput] }) inputs: ExperimentInteractionInput[]): Promise<RecordedInteractionsModel> {
+    return this.service.recordInteractions(inputs);
+  }
+}

@@ -1,0 +1,583 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { QueueNames } from '@app/queue';
+import { parseModelRef, RegistryService } from '@app/registry';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  assignCompiled,
+  checkAssignmentConfig,
+  compileAssignment,
+  matchesTargeting,
+  overlappingRanges,
+  TARGETING_OPS,
+  wouldReshuffle,
+  type Assignment,
+  type AssignmentConfig,
+  type CompiledAssignment,
+  type TargetingRule,
+} from './assignment.js';
+import { ExperimentEntity, ExperimentPhaseEntity, type ExperimentDecision, type ExperimentStatus, type StoredVariant } from './experiment.entity.js';
+import { ExperimentError } from './experiments.errors.js';
+import { writeRankings, type RankingEvent } from './exposure-writer.js';
+import { METRIC_NAMES, metricValue, type ExperimentMetric, type VariantCounts } from './metrics.js';
+
+export interface ExperimentDefinition {
+  key: string;
+  hypothesis?: string;
+  unit?: string;
+  variants: StoredVariant[];
+  coverage?: number;
+  namespace?: { name: string; start: number; end: number } | null;
+  targeting?: TargetingRule[];
+  forced?: Record<string, string>;
+  sticky?: boolean;
+  primaryMetric: string;
+  secondaryMetrics?: string[];
+  guardrailMetrics?: string[];
+  plannedDays?: number | null;
+  plannedSampleSize?: number | null;
+}
+
+export type ExperimentPatch = Partial<Omit<ExperimentDefinition, 'key' | 'unit'>> & { killed?: string[] };
+
+export interface ServedRanking {
+  experimentKey: string;
+  unitId: string;
+  jobIds: string[];
+  scores: number[];
+  /** Defaults to the unit's assigned variant. */
+  variant?: string;
+  modelVersion?: string | null;
+  rankingId?: string;
+  servedAt?: Date;
+}
+
+export interface InteractionEvent {
+  eventId: string;
+  rankingId: string;
+  jobId: string;
+  type: string;
+  occurredAt?: Date;
+}
+
+export interface VariantResult extends VariantCounts {
+  metrics: Array<{ metric: string; value: number | null; role: 'primary' | 'secondary' | 'guardrail' }>;
+}
+
+/** An assignment as served: the pure result, or `not_running` / `sticky` (kept from an earlier phase). */
+export type AssignmentView = Omit<Assignment, 'reason'> & { reason: Assignment['reason'] | 'not_running' | 'sticky'; experimentKey: string; phase: number; status: ExperimentStatus };
+
+export const INTERACTION_TYPES = ['impression', 'click', 'save', 'apply', 'dismiss'] as const;
+const KEY = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
+const TRANSITIONS: Record<string, ExperimentStatus[]> = {
+  start: ['draft', 'paused'],
+  pause: ['running'],
+  stop: ['running', 'paused'],
+  conclude: ['running', 'paused', 'stopped'],
+};
+const ASSIGN_CACHE_MS = 1000;
+
+/** Experiments: definitions and lifecycle, assignment (pure hashing plus sticky rows), exposure and interaction logs. */
+@Injectable()
+export class ExperimentsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Experiments');
+  private readonly compiled = new Map<string, { at: number; exp: ExperimentEntity; c: CompiledAssignment }>();
+  private buffer: RankingEvent[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Rankings are sent to the queue in batches of this size, or after `flushMs`. */
+  batchSize = 500;
+  flushMs = 20;
+  /** Share of all units held out of every experiment (seed `global`); MATCHLAB_GLOBAL_HOLDOUT. */
+  readonly globalHoldout = Number(process.env['MATCHLAB_GLOBAL_HOLDOUT'] ?? 0) || 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(RegistryService) private readonly registry: RegistryService,
+    @InjectQueue(QueueNames.experiments) private readonly queue: Queue,
+  ) {}
+
+  // ---------- definitions ----------
+
+  async create(def: ExperimentDefinition, owner: string): Promise<ExperimentEntity> {
+    if (!KEY.test(def.key)) throw new ExperimentError('INVALID_INPUT', `experiment key "${def.key}" must be lowercase letters, digits, '.', '-' or '_'`);
+    const norm = this.normalise(def);
+    return this.db.transaction(async (tx) => {
+      if (await tx.findOne(ExperimentEntity, { where: { key: def.key } })) throw new ExperimentError('CONFLICT', `experiment "${def.key}" already exists`);
+      await this.checkNamespace(tx, norm.namespace, null);
+      const now = new Date();
+      const row = tx.create(ExperimentEntity, {
+        key: def.key,
+        hypothesis: def.hypothesis ?? '',
+        owner,
+        unit: def.unit ?? 'candidate',
+        status: 'draft',
+        variants: norm.variants,
+        coverage: norm.coverage,
+        namespace: norm.namespace?.name ?? null,
+        namespaceStart: norm.namespace?.start ?? null,
+        namespaceEnd: norm.namespace?.end ?? null,
+        targeting: norm.targeting,
+        killed: [],
+        forced: norm.forced,
+        sticky: def.sticky ?? false,
+        primaryMetric: def.primaryMetric,
+        secondaryMetrics: def.secondaryMetrics ?? [],
+        guardrailMetrics: def.guardrailMetrics ?? [],
+        plannedDays: def.plannedDays ?? null,
+        plannedSampleSize: def.plannedSampleSize ?? null,
+        phase: 0,
+        decision: null,
+        decisionVariant: null,
+        decisionNote: null,
+        promotedVersion: null,
+        startedAt: null,
+        stoppedAt: null,
+        concludedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return tx.save(row);
+    });
+  }
+
+  /**
+   * Changes a definition. On a running or paused experiment a change that would move enrolled units (weights,
+   * lower coverage, variants, namespace) is refused unless `newPhase` is set, which starts a new phase with a new
+   * seed; raising coverage, killing arms, forced variants and metrics apply in the current phase.
+   */
+  async update(key: string, patch: ExperimentPatch, opts: { newPhase?: boolean; reason?: string } = {}): Promise<ExperimentEntity> {
+    const result = await this.db.transaction(async (tx) => {
+      const exp = await this.locked(tx, key);
+      if (exp.status === 'stopped' || exp.status === 'concluded') throw new ExperimentError('INVALID_TRANSITION', `experiment "${key}" is ${exp.status}; it can no longer change`);
+      const merged: ExperimentDefinition = {
+        key,
+        hypothesis: patch.hypothesis ?? exp.hypothesis,
+        variants: patch.variants ?? exp.variants,
+        coverage: patch.coverage ?? exp.coverage,
+        namespace: patch.namespace !== undefined ? patch.namespace : exp.namespace ? { name: exp.namespace, start: exp.namespaceStart!, end: exp.namespaceEnd! } : null,
+        targeting: patch.targeting ?? exp.targeting,
+        forced: patch.forced ?? exp.forced,
+        sticky: patch.sticky ?? exp.sticky,
+        primaryMetric: patch.primaryMetric ?? exp.primaryMetric,
+        secondaryMetrics: patch.secondaryMetrics ?? exp.secondaryMetrics,
+        guardrailMetrics: patch.guardrailMetrics ?? exp.guardrailMetrics,
+        plannedDays: patch.plannedDays !== undefined ? patch.plannedDays : exp.plannedDays,
+        plannedSampleSize: patch.plannedSampleSize !== undefined ? patch.plannedSampleSize : exp.plannedSampleSize,
+      };
+      const killed = patch.killed ?? exp.killed;
+      const norm = this.normalise(merged, killed);
+      if (patch.namespace !== undefined) await this.checkNamespace(tx, norm.namespace, exp.id);
+      let phaseChange = false;
+      if (exp.phase > 0) {
+        const seed = (await tx.findOneByOrFail(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase })).seed;
+        const before = this.configOf(exp, seed);
+        const after: AssignmentConfig = { ...before, variants: norm.variants, coverage: norm.coverage, namespace: norm.namespace, killed };
+        const variantsChanged = JSON.stringify(exp.variants.map((v) => v.key)) !== JSON.stringify(norm.variants.map((v) => v.key));
+        if (variantsChanged || wouldReshuffle(before, after)) {
+          if (!opts.newPhase) {
+            throw new ExperimentError('RESHUFFLE_REQUIRES_NEW_PHASE', `this change to "${key}" would move units already enrolled in phase ${exp.phase}; ask for a new phase (newPhase: true) to re-randomise`, { phase: exp.phase });
+          }
+          phaseChange = true;
+        } else if (opts.newPhase) {
+          phaseChange = true;
+        }
+      }
+      Object.assign(exp, {
+        hypothesis: merged.hypothesis,
+        variants: norm.variants,
+        coverage: norm.coverage,
+        namespace: norm.namespace?.name ?? null,
+        namespaceStart: norm.namespace?.start ?? null,
+        namespaceEnd: norm.namespace?.end ?? null,
+        targeting: norm.targeting,
+        forced: norm.forced,
+        killed,
+        sticky: merged.sticky,
+        primaryMetric: merged.primaryMetric,
+        secondaryMetrics: merged.secondaryMetrics,
+        guardrailMetrics: merged.guardrailMetrics,
+        plannedDays: merged.plannedDays,
+        plannedSampleSize: merged.plannedSampleSize,
+        updatedAt: new Date(),
+      });
+      if (phaseChange) {
+        await this.openPhase(tx, exp, opts.reason ?? 'allocation changed');
+      } else if (exp.phase > 0) {
+        await tx.update(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase }, { variants: norm.variants as never, coverage: norm.coverage });
+      }
+      return tx.save(exp);
+    });
+    this.compiled.delete(key);
+    return result;
+  }
+
+  async start(key: string): Promise<ExperimentEntity> {
+    return this.transition(key, 'start', async (tx, exp) => {
+      if (exp.phase === 0) await this.openPhase(tx, exp, 'started');
+      exp.status = 'running';
+      exp.startedAt ??= new Date();
+    });
+  }
+
+  async pause(key: string): Promise<ExperimentEntity> {
+    return this.transition(key, 'pause', async (_tx, exp) => {
+      exp.status = 'paused';
+    });
+  }
+
+  async stop(key: string): Promise<ExperimentEntity> {
+    return this.transition(key, 'stop', async (tx, exp) => {
+      exp.status = 'stopped';
+      exp.stoppedAt = new Date();
+      await tx.update(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase }, { endedAt: exp.stoppedAt });
+    });
+  }
+
+  async conclude(key: string, decision: ExperimentDecision, opts: { variant?: string; note?: string } = {}): Promise<ExperimentEntity> {
+    if (!['ship', 'rollback', 'inconclusive'].includes(decision)) throw new ExperimentError('INVALID_INPUT', `decision must be ship, rollback or inconclusive, got "${decision}"`);
+    return this.transition(key, 'conclude', async (tx, exp) => {
+      if (decision === 'ship') {
+        if (!opts.variant) throw new ExperimentError('INVALID_INPUT', 'a "ship" decision names the variant to ship');
+        if (!exp.variants.some((v) => v.key === opts.variant)) throw new ExperimentError('INVALID_INPUT', `variant "${opts.variant}" is not a variant of "${key}"`);
+      }
+      const now = new Date();
+      if (exp.status !== 'stopped') {
+        exp.stoppedAt = now;
+        await tx.update(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase }, { endedAt: now });
+      }
+      exp.status = 'concluded';
+      exp.decision = decision;
+      exp.decisionVariant = decision === 'ship' ? opts.variant! : null;
+      exp.decisionNote = opts.note ?? '';
+      exp.concludedAt = now;
+    });
+  }
+
+  /**
+   * Moves the registry's `champion` alias to the shipped variant's model version, through the model's promotion
+   * gate; the alias history records the experiment key and the decision note.
+   */
+  async promote(key: string, actor: string): Promise<{ experiment: ExperimentEntity; model: string; version: number; gateReason: string }> {
+    const exp = await this.get(key);
+    if (exp.status !== 'concluded' || exp.decision !== 'ship' || !exp.decisionVariant) {
+      throw new ExperimentError('INVALID_TRANSITION', `experiment "${key}" must be concluded with a "ship" decision before its winner is promoted (status ${exp.status}, decision ${exp.decision ?? 'none'})`);
+    }
+    const variant = exp.variants.find((v) => v.key === exp.decisionVariant)!;
+    if (!variant.modelRef) throw new ExperimentError('INVALID_INPUT', `variant "${variant.key}" serves a strategy config, not a registry model; nothing to promote`);
+    const { model, version } = await this.registry.resolve(variant.modelRef);
+    const moved = await this.registry.setAlias(model.name, 'champion', version.version, {
+      actor,
+      reason: `experiment ${key}: ship ${variant.key}${exp.decisionNote ? ` (${exp.decisionNote})` : ''}`,
+      experimentKey: key,
+      experimentConcluded: true,
+    });
+    exp.promotedVersion = `${model.name}/${version.version}`;
+    exp.updatedAt = new Date();
+    await this.db.getRepository(ExperimentEntity).update({ id: exp.id }, { promotedVersion: exp.promotedVersion, updatedAt: exp.updatedAt });
+    return { experiment: exp, model: model.name, version: moved.version.version, gateReason: moved.gateReason };
+  }
+
+  async list(filter: { status?: string } = {}): Promise<ExperimentEntity[]> {
+    return this.db.getRepository(ExperimentEntity).find({ where: filter.status ? { status: filter.status as ExperimentStatus } : {}, order: { id: 'DESC' } });
+  }
+
+  async get(key: string): Promise<ExperimentEntity> {
+    const exp = await this.db.getRepository(ExperimentEntity).findOne({ where: { key } });
+    if (!exp) throw new ExperimentError('NOT_FOUND', `experiment "${key}" does not exist`);
+    return exp;
+  }
+
+  async phases(experimentId: string): Promise<ExperimentPhaseEntity[]> {
+    return this.db.getRepository(ExperimentPhaseEntity).find({ where: { experimentId }, order: { phase: 'ASC' } });
+  }
+
+  // ---------- assignment ----------
+
+  /**
+   * The variant of a unit. Pure hashing on a cached compiled config (refreshed every second and on local writes);
+   * with `sticky`, the first enrolled assignment is persisted and kept across later phases.
+   */
+  async assignment(key: string, unitId: string, attributes?: Record<string, unknown>): Promise<AssignmentView> {
+    const { exp, c } = await this.compiledFor(key);
+    const base = { experimentKey: key, phase: exp.phase, status: exp.status };
+    if (exp.status !== 'running') return { ...base, inExperiment: false, variant: null, serve: exp.variants[0]!.key, bucket: -1, reason: 'not_running' };
+    if (exp.sticky) {
+      const rows: Array<{ variant: string; phase: number }> = await this.db.query(`SELECT variant, phase FROM experiment_assignments WHERE experiment_id = $1 AND unit_id = $2`, [exp.id, unitId]);
+      const kept = rows[0];
+      if (kept && !exp.killed.includes(kept.variant) && exp.variants.some((v) => v.key === kept.variant)) {
+        return { ...base, inExperiment: true, variant: kept.variant, serve: kept.variant, bucket: -1, reason: 'sticky' };
+      }
+    }
+    const a = assignCompiled(c, unitId, attributes);
+    if (exp.sticky && a.inExperiment && a.variant) {
+      await this.db.query(
+        `INSERT INTO experiment_assignments (experiment_id, unit_id, phase, variant) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (experiment_id, unit_id) DO UPDATE SET variant = EXCLUDED.variant, phase = EXCLUDED.phase, assigned_at = clock_timestamp()`,
+        [exp.id, unitId, exp.phase, a.variant],
+      );
+    }
+    return { ...base, ...a };
+  }
+
+  /** The compiled assignment of a running experiment, for library callers that assign many units at once. */
+  async compiledFor(key: string): Promise<{ exp: ExperimentEntity; c: CompiledAssignment }> {
+    const hit = this.compiled.get(key);
+    if (hit && Date.now() - hit.at < ASSIGN_CACHE_MS) return hit;
+    const exp = await this.get(key);
+    const seed = exp.phase > 0 ? (await this.db.getRepository(ExperimentPhaseEntity).findOneByOrFail({ experimentId: exp.id, phase: exp.phase })).seed : `${exp.key}:0`;
+    const entry = { at: Date.now(), exp, c: compileAssignment(this.configOf(exp, seed)) };
+    this.compiled.set(key, entry);
+    return entry;
+  }
+
+  // ---------- exposure and outcome logging ----------
+
+  /**
+   * Logs one served ranked list under an experiment. Returns at once with the ranking id; rankings are batched
+   * to the `experiments` queue (flushed every `flushMs` or `batchSize` rankings, and on shutdown) and written
+   * by the worker, deduplicated by ranking id.
+   */
+  async logRanking(r: ServedRanking): Promise<{ rankingId: string; variant: string; phase: number }> {
+    if (r.jobIds.length === 0 || r.jobIds.length > 1000) throw new ExperimentError('INVALID_INPUT', 'a ranking has 1 to 1000 items');
+    if (r.scores.length !== r.jobIds.length) throw new ExperimentError('INVALID_INPUT', `${r.jobIds.length} jobs but ${r.scores.length} scores`);
+    if (r.jobIds.some((j) => !/^\d{1,18}$/.test(j))) throw new ExperimentError('INVALID_INPUT', 'job ids are numeric');
+    const { exp } = await this.compiledFor(r.experimentKey);
+    if (exp.status !== 'running') throw new ExperimentError('INVALID_TRANSITION', `experiment "${exp.key}" is ${exp.status}; only running experiments log exposures`);
+    const variant = r.variant ?? (await this.assignment(r.experimentKey, r.unitId)).variant;
+    if (!variant) throw new ExperimentError('INVALID_INPUT', `unit ${r.unitId} is not enrolled in "${exp.key}"; serve it outside the experiment`);
+    if (!exp.variants.some((v) => v.key === variant)) throw new ExperimentError('INVALID_INPUT', `variant "${variant}" is not a variant of "${exp.key}"`);
+    const event: RankingEvent = {
+      rankingId: r.rankingId ?? randomUUID(),
+      experimentId: exp.id,
+      phase: exp.phase,
+      unitId: r.unitId,
+      variant,
+      modelVersion: r.modelVersion ?? exp.variants.find((v) => v.key === variant)?.modelRef ?? null,
+      servedAt: (r.servedAt ?? new Date()).toISOString(),
+      jobIds: r.jobIds,
+      scores: r.scores,
+    };
+    this.buffer.push(event);
+    if (this.buffer.length >= this.batchSize) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
+    return { rankingId: event.rankingId, variant, phase: exp.phase };
+  }
+
+  /** Sends buffered rankings to the queue; resolves when everything buffered so far is enqueued. */
+  flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length > 0) {
+      const send = async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.queue.add('exposures', { rankings: batch }, { jobId: `exp-${batch[0]!.rankingId}`, attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 7 * 86400 } });
+            return;
+          } catch (err) {
+            if (attempt >= 5) {
+              this.logger.error(`lost ${batch.length} rankings: the queue refused them: ${(err as Error).message}`);
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 100 * attempt));
+          }
+        }
+      };
+      this.flushing = this.flushing.then(send);
+    }
+    return this.flushing;
+  }
+
+  /** The worker's side: writes a batch in one transaction, ignoring rankings already written. */
+  async writeRankingBatch(events: RankingEvent[]): Promise<{ inserted: number; duplicates: number; items: number }> {
+    return this.db.transaction((tx) => writeRankings((sql, params) => tx.query(sql, params).then((rows: Array<Record<string, unknown>>) => ({ rows })), events));
+  }
+
+  /**
+   * Interactions attributed to logged rankings, written to the market's interactions table with the ranking id,
+   * experiment, variant and position. All or nothing: an unknown ranking or a job not in the ranking refuses the batch.
+   * Repeated event ids are ignored.
+   */
+  async recordInteractions(events: InteractionEvent[]): Promise<{ recorded: number; duplicates: number }> {
+    if (events.length === 0) return { recorded: 0, duplicates: 0 };
+    if (events.length > 10_000) throw new ExperimentError('INVALID_INPUT', 'at most 10,000 interactions per call');
+    for (const e of events) {
+      if (!(INTERACTION_TYPES as readonly string[]).includes(e.type)) throw new ExperimentError('INVALID_INPUT', `interaction type "${e.type}" is not one of ${INTERACTION_TYPES.join(', ')}`);
+      if (!e.eventId || e.eventId.length > 100) throw new ExperimentError('INVALID_INPUT', 'event ids are 1 to 100 characters');
+    }
+    return this.db.transaction(async (tx) => {
+      const rankingIds = [...new Set(events.map((e) => e.rankingId))];
+      const found: Array<{ ranking_id: string; unit_id: string; variant: string; key: string; unit: string; position: number | null; job_id: string | null }> = await tx.query(
+        `SELECT r.ranking_id, r.unit_id, r.variant, e.key, e.unit, x.position, x.job_id::text AS job_id
+         FROM experiment_rankings r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN experiment_exposures x ON x.ranking_id = r.ranking_id
+         WHERE r.ranking_id = ANY($1::varchar[])`,
+        [rankingIds],
+      );
+      const byRanking = new Map<string, typeof found>();
+      for (const row of found) byRanking.set(row.ranking_id, [...(byRanking.get(row.ranking_id) ?? []), row]);
+      const unknown = rankingIds.filter((id) => !byRanking.has(id));
+      if (unknown.length) throw new ExperimentError('UNKNOWN_RANKING', `unknown ranking id ${unknown.slice(0, 5).map((u) => `"${u}"`).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} (rankings are known once their exposure batch is written)`, { rankingIds: unknown.slice(0, 50) });
+      const rows = events.map((e) => {
+        const items = byRanking.get(e.rankingId)!;
+        const item = items.find((i) => i.job_id === e.jobId);
+        if (!item) throw new ExperimentError('INVALID_INPUT', `job ${e.jobId} was not in ranking "${e.rankingId}"`);
+        if (items[0]!.unit !== 'candidate' || !/^\d+$/.test(items[0]!.unit_id)) throw new ExperimentError('INVALID_INPUT', `ranking "${e.rankingId}" is for unit "${items[0]!.unit_id}", not a candidate id`);
+        return { e, item };
+      });
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at, ranking_id, experiment_key, variant, position, source)
+         SELECT *, 'experiment' FROM unnest($1::varchar[], $2::bigint[], $3::bigint[], $4::varchar[], $5::timestamptz[], $6::varchar[], $7::varchar[], $8::varchar[], $9::int[])
+         ON CONFLICT (event_id) DO NOTHING RETURNING id`,
+        [
+          rows.map((r) => r.e.eventId),
+          rows.map((r) => r.item.unit_id),
+          rows.map((r) => r.e.jobId),
+          rows.map((r) => r.e.type),
+          rows.map((r) => (r.e.occurredAt ?? new Date()).toISOString()),
+          rows.map((r) => r.e.rankingId),
+          rows.map((r) => r.item.key),
+          rows.map((r) => r.item.variant),
+          rows.map((r) => r.item.position),
+        ],
+      );
+      return { recorded: inserted.length, duplicates: events.length - inserted.length };
+    });
+  }
+
+  /** Per-variant counts and simple rates over every phase (or one). */
+  async results(key: string, phase?: number): Promise<{ experiment: ExperimentEntity; variants: VariantResult[] }> {
+    const exp = await this.get(key);
+    const rows: Array<Record<string, string>> = await this.db.query(
+      `WITH r AS (SELECT ranking_id, unit_id, variant FROM experiment_rankings WHERE experiment_id = $1 AND ($2::int IS NULL OR phase = $2)),
+            i AS (SELECT r.variant, r.unit_id, it.type FROM interactions it JOIN r ON r.ranking_id = it.ranking_id)
+       SELECT v.variant,
+              (SELECT count(DISTINCT unit_id) FROM r WHERE r.variant = v.variant) AS units,
+              (SELECT count(*) FROM r WHERE r.variant = v.variant) AS rankings,
+              (SELECT count(*) FROM experiment_exposures x JOIN r USING (ranking_id) WHERE r.variant = v.variant) AS items,
+              (SELECT count(*) FILTER (WHERE type = 'impression') FROM i WHERE i.variant = v.variant) AS impressions,
+              (SELECT count(*) FILTER (WHERE type = 'click') FROM i WHERE i.variant = v.variant) AS clicks,
+              (SELECT count(*) FILTER (WHERE type = 'save') FROM i WHERE i.variant = v.variant) AS saves,
+              (SELECT count(*) FILTER (WHERE type = 'apply') FROM i WHERE i.variant = v.variant) AS applies,
+              (SELECT count(*) FILTER (WHERE type = 'dismiss') FROM i WHERE i.variant = v.variant) AS dismisses,
+              (SELECT count(DISTINCT unit_id) FILTER (WHERE type = 'click') FROM i WHERE i.variant = v.variant) AS units_with_click,
+              (SELECT count(DISTINCT unit_id) FILTER (WHERE type = 'apply') FROM i WHERE i.variant = v.variant) AS units_with_apply
+       FROM unnest($3::varchar[]) AS v(variant)`,
+      [exp.id, phase ?? null, exp.variants.map((v) => v.key)],
+    );
+    const roles: Array<[string, 'primary' | 'secondary' | 'guardrail']> = [[exp.primaryMetric, 'primary'], ...exp.secondaryMetrics.map((m) => [m, 'secondary'] as [string, 'secondary']), ...exp.guardrailMetrics.map((m) => [m, 'guardrail'] as [string, 'guardrail'])];
+    const variants = rows.map((r) => {
+      const c: VariantCounts = {
+        variant: r['variant']!,
+        units: Number(r['units']),
+        rankings: Number(r['rankings']),
+        items: Number(r['items']),
+        impressions: Number(r['impressions']),
+        clicks: Number(r['clicks']),
+        saves: Number(r['saves']),
+        applies: Number(r['applies']),
+        dismisses: Number(r['dismisses']),
+        unitsWithClick: Number(r['units_with_click']),
+        unitsWithApply: Number(r['units_with_apply']),
+      };
+      return { ...c, metrics: roles.map(([metric, role]) => ({ metric, role, value: metricValue(metric as ExperimentMetric, c) })) };
+    });
+    return { experiment: exp, variants };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  // ---------- helpers ----------
+
+  private configOf(exp: ExperimentEntity, seed: string): AssignmentConfig {
+    return {
+      key: exp.key,
+      seed,
+      variants: exp.variants.map((v) => ({ key: v.key, weight: v.weight })),
+      coverage: exp.coverage,
+      namespace: exp.namespace ? { name: exp.namespace, start: exp.namespaceStart!, end: exp.namespaceEnd! } : null,
+      killed: exp.killed,
+      forced: exp.forced,
+      targeting: exp.targeting,
+      holdout: this.globalHoldout > 0 ? { seed: 'global', share: this.globalHoldout } : null,
+    };
+  }
+
+  private normalise(def: ExperimentDefinition, killed: string[] = []) {
+    const variants = def.variants.map((v) => ({ key: v.key, weight: v.weight, modelRef: v.modelRef ?? null, strategy: v.strategy ?? null, ...(v.description ? { description: v.description } : {}) }));
+    const coverage = def.coverage ?? 1;
+    const namespace = def.namespace ?? null;
+    const problem = checkAssignmentConfig({ variants, coverage, namespace, killed });
+    if (problem) throw new ExperimentError(problem.code, problem.message);
+    for (const v of variants) {
+      if (v.modelRef) {
+        try {
+          parseModelRef(v.modelRef);
+        } catch (err) {
+          throw new ExperimentError('INVALID_INPUT', `variant "${v.key}": ${(err as Error).message}`);
+        }
+      } else if (!v.strategy?.name) {
+        throw new ExperimentError('INVALID_INPUT', `variant "${v.key}" needs a modelRef (e.g. jobs-als@challenger) or a strategy config`);
+      }
+    }
+    for (const m of [def.primaryMetric, ...(def.secondaryMetrics ?? []), ...(def.guardrailMetrics ?? [])]) {
+      if (!(METRIC_NAMES as string[]).includes(m)) throw new ExperimentError('UNKNOWN_METRIC', `unknown metric "${m}"; known: ${METRIC_NAMES.join(', ')}`, { metric: m });
+    }
+    const targeting = def.targeting ?? [];
+    for (const t of targeting) {
+      if (!t.attribute || !(TARGETING_OPS as readonly string[]).includes(t.op)) throw new ExperimentError('INVALID_INPUT', `targeting rule ${JSON.stringify(t)} needs an attribute and an op among ${TARGETING_OPS.join(', ')}`);
+    }
+    matchesTargeting(targeting, {});
+    const forced = def.forced ?? {};
+    for (const [unit, v] of Object.entries(forced)) {
+      if (!variants.some((x) => x.key === v)) throw new ExperimentError('INVALID_INPUT', `forced variant "${v}" for unit ${unit} is not a variant`);
+    }
+    return { variants, coverage, namespace, targeting, forced };
+  }
+
+  private async checkNamespace(tx: EntityManager, ns: { name: string; start: number; end: number } | null, selfId: string | null): Promise<void> {
+    if (!ns) return;
+    const others: Array<{ key: string; namespace_start: number; namespace_end: number }> = await tx.query(
+      `SELECT key, namespace_start, namespace_end FROM experiments WHERE namespace = $1 AND status <> 'concluded' AND ($2::bigint IS NULL OR id <> $2) FOR UPDATE`,
+      [ns.name, selfId],
+    );
+    for (const o of others) {
+      if (overlappingRanges([ns, { start: o.namespace_start, end: o.namespace_end }]).length) {
+        throw new ExperimentError('NAMESPACE_OVERLAP', `buckets [${ns.start}, ${ns.end}) of namespace "${ns.name}" overlap experiment "${o.key}" [${o.namespace_start}, ${o.namespace_end})`, { other: o.key });
+      }
+    }
+  }
+
+  private async openPhase(tx: EntityManager, exp: ExperimentEntity, reason: string): Promise<void> {
+    const now = new Date();
+    if (exp.phase > 0) await tx.update(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase }, { endedAt: now });
+    exp.phase += 1;
+    await tx.insert(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase, seed: `${exp.key}:${exp.phase}:${randomUUID().slice(0, 8)}`, variants: exp.variants as never, coverage: exp.coverage, reason, startedAt: now, endedAt: null });
+  }
+
+  private async locked(tx: EntityManager, key: string): Promise<ExperimentEntity> {
+    const exp = await tx.getRepository(ExperimentEntity).createQueryBuilder('e').setLock('pessimistic_write').where('e.key = :key', { key }).getOne();
+    if (!exp) throw new ExperimentError('NOT_FOUND', `experiment "${key}" does not exist`);
+    return exp;
+  }
+
+  private async transition(key: string, action: keyof typeof TRANSITIONS, apply: (tx: EntityManager, exp: ExperimentEntity) => Promise<void>): Promise<ExperimentEntity> {
+    const result = await this.db.transaction(async (tx) => {
+      const exp = await this.locked(tx, key);
+      if (!TRANSITIONS[action]!.includes(exp.status)) {
+        throw new ExperimentError('INVALID_TRANSITION', `cannot ${action} experiment "${key}": it is ${exp.status} (${action} applies to ${TRANSITIONS[action]!.join(' or ')})`, { status: exp.status });
+      }
+      await apply(tx, exp);
+      exp.updatedAt = new Date();
+      return tx.save(exp);
+    });
+    this.compiled.delete(key);
+    return result;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The database write of a batch of served rankings, shared by the queue processor and the bench.
+ * At-least-once delivery is made exactly-once here: the ranking id is the event id, headers are inserted with
+ * ON CONFLICT DO NOTHING, and items are written only for the headers this call inserted.
+ */
+export interface RankingEvent {
+  /** Event id; unique per served list. */
+  rankingId: string;
+  experimentId: string;
+  phase: number;
+  unitId: string;
+  variant: string;
+  modelVersion: string | null;
+  servedAt: string;
+  jobIds: string[];
+  scores: number[];
+}
+
+export type Query = (sql: string, params: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
+
+export async function writeRankings(query: Query, events: RankingEvent[]): Promise<{ inserted: number; duplicates: number; items: number }> {
+  if (events.length === 0) return { inserted: 0, duplicates: 0, items: 0 };
+  const header = await query(
+    `INSERT INTO experiment_rankings (ranking_id, experiment_id, phase, unit_id, variant, model_version, items, served_at)
+     SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::int[], $4::varchar[], $5::varchar[], $6::varchar[], $7::int[], $8::timestamptz[])
+     ON CONFLICT (ranking_id) DO NOTHING RETURNING ranking_id`,
+    [
+      events.map((e) => e.rankingId),
+      events.map((e) => e.experimentId),
+      events.map((e) => e.phase),
+      events.map((e) => e.unitId),
+      events.map((e) => e.variant),
+      events.map((e) => e.modelVersion),
+      events.map((e) => e.jobIds.length),
+      events.map((e) => e.servedAt),
+    ],
+  );
+  const fresh = new Set(header.rows.map((r) => r['ranking_id'] as string));
+  const ids: string[] = [];
+  const positions: number[] = [];
+  const jobs: string[] = [];
+  const scores: number[] = [];
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (!fresh.has(e.rankingId) || seen.has(e.rankingId)) continue;
+    seen.add(e.rankingId);
+    for (let p = 0; p < e.jobIds.length; p++) {
+      ids.push(e.rankingId);
+      positions.push(p);
+      jobs.push(e.jobIds[p]!);
+      scores.push(e.scores[p] ?? 0);
+    }
+  }
+  if (ids.length > 0) {
+    await query(`INSERT INTO experiment_exposures (ranking_id, position, job_id, score) SELECT * FROM unnest($1::varchar[], $2::smallint[], $3::bigint[], $4::real[])`, [ids, positions, jobs, scores]);
+  }
+  return { inserted: fresh.size, duplicates: events.length - fresh.size, items: ids.length };
+}
