@@ -2,3 +2,4 @@ export { StatisticsError, type StatisticsErrorCode } from './statistics.errors.j
 export * from './distributions.js';
 export * from './analysis.js';
 export * from './power.js';
+export * from './interleaving.js';
