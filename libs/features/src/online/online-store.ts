@@ -6,6 +6,8 @@ export interface OnlineRecord {
   /** Event time, ms since epoch. */
   eventTime: number;
   values: FeatureValue[];
+  /** The values as JSON text when the caller already has it (materialisation: straight from Postgres). */
+  valuesJson?: string;
 }
 
 export interface OnlineKey {

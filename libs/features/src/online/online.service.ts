@@ -112,22 +112,29 @@ export class OnlineService {
         const window = `r.event_time > clock_timestamp() - interval '${view.ttlSeconds} seconds' AND r.event_time <= clock_timestamp() + interval '${CLOCK_SKEW_MS / 1000} seconds'`;
         const total = Number(((await runner.query(`SELECT count(DISTINCT r.entity_key)::text AS n FROM feature_rows r WHERE ${filter} AND ${window}`, params)) as Array<{ n: string }>)[0]!.n);
         await onProgress?.(0, total);
-        let rows = 0, written = 0, after = '';
-        wrote = true;
+        let rows = 0, written = 0;
         // Keyset pages over the lookup index, no long transaction: rows appended meanwhile have id > watermark and
-        // wait for the next run, and the embedded database (one session) stays free for the writes.
-        for (;;) {
-          const batch = (await runner.query(
-            `SELECT DISTINCT ON (r.entity_key) r.entity_key, (extract(epoch FROM r.event_time) * 1000)::float8 AS t, r."values"::text AS v
-               FROM feature_rows r WHERE ${filter} AND ${window} AND r.entity_key > $${params.length + 1}
-              ORDER BY r.entity_key, r.event_time DESC LIMIT ${READ_BATCH}`, [...params, after])) as Array<{ entity_key: string; t: number; v: string }>;
-          if (batch.length === 0) break;
-          const records: OnlineRecord[] = batch.map((b) => ({ key: b.entity_key, eventTime: b.t, values: JSON.parse(b.v) as FeatureValue[] }));
-          written += await this.store.write(view.id, generation, records, ttlMs);
-          rows += batch.length;
-          after = batch[batch.length - 1]!.entity_key;
-          await onProgress?.(rows, total);
-          if (batch.length < READ_BATCH) break;
+        // wait for the next run, and the embedded database (one session) stays free for the writes. The next page is
+        // read while the current one is written.
+        type Page = Array<{ entity_key: string; t: number; v: string }>;
+        const page = (after: string): Promise<Page> => runner.query(
+          `SELECT DISTINCT ON (r.entity_key) r.entity_key, (extract(epoch FROM r.event_time) * 1000)::float8 AS t, r."values"::text AS v
+             FROM feature_rows r WHERE ${filter} AND ${window} AND r.entity_key > $${params.length + 1}
+            ORDER BY r.entity_key, r.event_time DESC LIMIT ${READ_BATCH}`, [...params, after]) as Promise<Page>;
+        let next: Promise<Page> | null = page('');
+        wrote = true;
+        try {
+          while (next) {
+            const batch: Page = await next;
+            next = batch.length < READ_BATCH ? null : page(batch[batch.length - 1]!.entity_key);
+            if (batch.length === 0) break;
+            const records: OnlineRecord[] = batch.map((b) => ({ key: b.entity_key, eventTime: b.t, values: [], valuesJson: b.v }));
+            written += await this.store.write(view.id, generation, records, ttlMs);
+            rows += batch.length;
+            await onProgress?.(rows, total);
+          }
+        } finally {
+          await next?.catch(() => undefined); // a page still in flight when a write failed
         }
         // The flip: from here on readers use the new generation (and the new watermark).
         await runner.query(

@@ -22,7 +22,7 @@ export class PostgresOnlineStore extends OnlineStore {
          SELECT $1, $2, u.k, to_timestamp(u.t / 1000), u.v::jsonb, to_timestamp((u.t + $6::float8) / 1000)
            FROM unnest($3::text[], $4::float8[], $5::text[]) AS u(k, t, v)
          ON CONFLICT (view_version_id, generation, entity_key) DO UPDATE SET event_time = excluded.event_time, "values" = excluded."values", expires_at = excluded.expires_at`,
-        [viewVersionId, generation, b.map((r) => r.key), b.map((r) => r.eventTime), b.map((r) => JSON.stringify(r.values)), ttlMs],
+        [viewVersionId, generation, b.map((r) => r.key), b.map((r) => r.eventTime), b.map((r) => r.valuesJson ?? JSON.stringify(r.values)), ttlMs],
       );
     }
     return live.length;
