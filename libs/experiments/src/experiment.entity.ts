@@ -160,6 +160,10 @@ export class ExperimentRankingEntity {
   @PrimaryColumn({ name: 'ranking_id', type: 'varchar', length: 64 })
   rankingId!: string;
 
+  /** Compact key the item rows refer to. */
+  @Column({ type: 'bigint', insert: false, update: false })
+  seq!: string;
+
   @Column({ name: 'experiment_id', type: 'bigint' })
   experimentId!: string;
 
@@ -184,8 +188,9 @@ export class ExperimentRankingEntity {
 
 @Entity({ name: 'experiment_exposures' })
 export class ExperimentExposureEntity {
-  @PrimaryColumn({ name: 'ranking_id', type: 'varchar', length: 64 })
-  rankingId!: string;
+  /** `experiment_rankings.seq` of the ranking. */
+  @PrimaryColumn({ name: 'ranking_seq', type: 'bigint' })
+  rankingSeq!: string;
 
   @PrimaryColumn({ type: 'smallint' })
   position!: number;

@@ -414,7 +414,7 @@ export class ExperimentsService implements OnApplicationShutdown {
       const rankingIds = [...new Set(events.map((e) => e.rankingId))];
       const found: Array<{ ranking_id: string; unit_id: string; variant: string; key: string; unit: string; position: number | null; job_id: string | null }> = await tx.query(
         `SELECT r.ranking_id, r.unit_id, r.variant, e.key, e.unit, x.position, x.job_id::text AS job_id
-         FROM experiment_rankings r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN experiment_exposures x ON x.ranking_id = r.ranking_id
+         FROM experiment_rankings r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN experiment_exposures x ON x.ranking_seq = r.seq
          WHERE r.ranking_id = ANY($1::varchar[])`,
         [rankingIds],
       );
@@ -453,12 +453,12 @@ export class ExperimentsService implements OnApplicationShutdown {
   async results(key: string, phase?: number): Promise<{ experiment: ExperimentEntity; variants: VariantResult[] }> {
     const exp = await this.get(key);
     const rows: Array<Record<string, string>> = await this.db.query(
-      `WITH r AS (SELECT ranking_id, unit_id, variant FROM experiment_rankings WHERE experiment_id = $1 AND ($2::int IS NULL OR phase = $2)),
+      `WITH r AS (SELECT ranking_id, seq, unit_id, variant FROM experiment_rankings WHERE experiment_id = $1 AND ($2::int IS NULL OR phase = $2)),
             i AS (SELECT r.variant, r.unit_id, it.type FROM interactions it JOIN r ON r.ranking_id = it.ranking_id)
        SELECT v.variant,
               (SELECT count(DISTINCT unit_id) FROM r WHERE r.variant = v.variant) AS units,
               (SELECT count(*) FROM r WHERE r.variant = v.variant) AS rankings,
-              (SELECT count(*) FROM experiment_exposures x JOIN r USING (ranking_id) WHERE r.variant = v.variant) AS items,
+              (SELECT count(*) FROM experiment_exposures x JOIN r ON r.seq = x.ranking_seq WHERE r.variant = v.variant) AS items,
               (SELECT count(*) FILTER (WHERE type = 'impression') FROM i WHERE i.variant = v.variant) AS impressions,
               (SELECT count(*) FILTER (WHERE type = 'click') FROM i WHERE i.variant = v.variant) AS clicks,
               (SELECT count(*) FILTER (WHERE type = 'save') FROM i WHERE i.variant = v.variant) AS saves,

@@ -1,7 +1,8 @@
 /**
  * The database write of a batch of served rankings, shared by the queue processor and the bench.
  * At-least-once delivery is made exactly-once here: the ranking id is the event id, headers are inserted with
- * ON CONFLICT DO NOTHING, and items are written only for the headers this call inserted.
+ * ON CONFLICT DO NOTHING, and items are written only for the headers this call inserted. Run it inside a transaction
+ * so that a header is never stored without its items.
  */
 export interface RankingEvent {
   /** Event id; unique per served list. */
@@ -18,12 +19,15 @@ export interface RankingEvent {
 
 export type Query = (sql: string, params: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
 
-export async function writeRankings(query: Query, events: RankingEvent[]): Promise<{ inserted: number; duplicates: number; items: number }> {
-  if (events.length === 0) return { inserted: 0, duplicates: 0, items: 0 };
+export async function writeRankings(query: Query, batch: RankingEvent[]): Promise<{ inserted: number; duplicates: number; items: number }> {
+  if (batch.length === 0) return { inserted: 0, duplicates: 0, items: 0 };
+  // Inserting in ranking-id order makes concurrent batches that share ids (redeliveries) wait on each other instead of
+  // deadlocking.
+  const events = [...batch].sort((a, b) => (a.rankingId < b.rankingId ? -1 : a.rankingId > b.rankingId ? 1 : 0));
   const header = await query(
     `INSERT INTO experiment_rankings (ranking_id, experiment_id, phase, unit_id, variant, model_version, items, served_at)
      SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::int[], $4::varchar[], $5::varchar[], $6::varchar[], $7::int[], $8::timestamptz[])
-     ON CONFLICT (ranking_id) DO NOTHING RETURNING ranking_id`,
+     ON CONFLICT (ranking_id) DO NOTHING RETURNING ranking_id, seq`,
     [
       events.map((e) => e.rankingId),
       events.map((e) => e.experimentId),
@@ -35,7 +39,7 @@ export async function writeRankings(query: Query, events: RankingEvent[]): Promi
       events.map((e) => e.servedAt),
     ],
   );
-  const fresh = new Set(header.rows.map((r) => r['ranking_id'] as string));
+  const fresh = new Map(header.rows.map((r) => [r['ranking_id'] as string, String(r['seq'])]));
   const ids: string[] = [];
   const positions: number[] = [];
   const jobs: string[] = [];
@@ -44,15 +48,16 @@ export async function writeRankings(query: Query, events: RankingEvent[]): Promi
   for (const e of events) {
     if (!fresh.has(e.rankingId) || seen.has(e.rankingId)) continue;
     seen.add(e.rankingId);
+    const seq = fresh.get(e.rankingId)!;
     for (let p = 0; p < e.jobIds.length; p++) {
-      ids.push(e.rankingId);
+      ids.push(seq);
       positions.push(p);
       jobs.push(e.jobIds[p]!);
       scores.push(e.scores[p] ?? 0);
     }
   }
   if (ids.length > 0) {
-    await query(`INSERT INTO experiment_exposures (ranking_id, position, job_id, score) SELECT * FROM unnest($1::varchar[], $2::smallint[], $3::bigint[], $4::real[])`, [ids, positions, jobs, scores]);
+    await query(`INSERT INTO experiment_exposures (ranking_seq, position, job_id, score) SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::real[])`, [ids, positions, jobs, scores]);
   }
   return { inserted: fresh.size, duplicates: events.length - fresh.size, items: ids.length };
 }
