@@ -165,6 +165,17 @@ describe('experiments', () => {
     expect(killed).toEqual({ phase: 2, variants: [{ key: 'control', killed: false }, { key: 'treatment', killed: true }] });
   });
 
+  it('tells serving paths which running experiment and model a unit gets', async () => {
+    // Only "assign" runs now (70/30 since its new phase, treatment killed): its enrolled units are control.
+    let unit = '';
+    for (let i = 0; !unit; i++) if ((await service.assignment('assign', `serve-${i}`)).inExperiment) unit = `serve-${i}`;
+    expect(await service.servingAssignment(unit)).toEqual({ experimentKey: 'assign', variant: 'control', phase: 2, modelRef: 'jobs-pop@champion', strategy: null });
+    await service.pause('assign');
+    expect(await service.servingAssignment(unit)).toBeNull();
+    await service.start('assign');
+    expect((await service.servingAssignment(unit))?.experimentKey).toBe('assign');
+  });
+
   it('keeps sticky units in their variant across phases', async () => {
     await ok(`mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { key } }`, { i: abInput('sticky', { sticky: true }) });
     await ok('mutation { startExperiment(key: "sticky") { status } }');

@@ -88,6 +88,7 @@ export class ExperimentsService implements OnApplicationShutdown {
   private buffer: RankingEvent[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private running: { at: number; keys: string[] } | null = null;
   /** Rankings are sent to the queue in batches of this size, or after `flushMs`. */
   batchSize = 500;
   flushMs = 20;
@@ -321,6 +322,26 @@ export class ExperimentsService implements OnApplicationShutdown {
       );
     }
     return { ...base, ...a };
+  }
+
+  /**
+   * For serving paths (alerts' `rankedJobs`, the recommend API): the running experiment this unit is enrolled in, with
+   * its variant's model reference or strategy, or null (serve the default model). Running experiments are checked
+   * oldest first; experiments that must not share units take disjoint ranges of one namespace.
+   */
+  async servingAssignment(unitId: string, attributes?: Record<string, unknown>): Promise<{ experimentKey: string; variant: string; phase: number; modelRef: string | null; strategy: StoredVariant['strategy'] } | null> {
+    if (!this.running || Date.now() - this.running.at > ASSIGN_CACHE_MS) {
+      const rows = await this.db.getRepository(ExperimentEntity).find({ select: { key: true }, where: { status: 'running' }, order: { id: 'ASC' } });
+      this.running = { at: Date.now(), keys: rows.map((r) => r.key) };
+    }
+    for (const key of this.running.keys) {
+      const a = await this.assignment(key, unitId, attributes).catch(() => null);
+      if (!a?.inExperiment || !a.variant || a.status !== 'running') continue;
+      const { exp } = await this.compiledFor(key);
+      const v = exp.variants.find((x) => x.key === a.variant)!;
+      return { experimentKey: key, variant: a.variant, phase: a.phase, modelRef: v.modelRef ?? null, strategy: v.strategy ?? null };
+    }
+    return null;
   }
 
   /** The compiled assignment of a running experiment, for library callers that assign many units at once. */
@@ -578,6 +599,7 @@ export class ExperimentsService implements OnApplicationShutdown {
       return tx.save(exp);
     });
     this.compiled.delete(key);
+    this.running = null;
     return result;
   }
 }
