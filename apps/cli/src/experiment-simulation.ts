@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { assignCompiled, ExperimentsService, type RankingEvent, type VariantResult, type InteractionEvent } from '@app/experiments';
 import { fitRecommender, isStrategyName, topK, type InteractionType, type Recommender, type TrainingSnapshot } from '@app/recsys';
-import { generateMarket, respondToList, simulateHistory, SimulatorService, SIM_SOURCE, stream, utility, type SimInteraction } from '@app/simulator';
+import { clickProbability, generateMarket, respondToList, simulateHistory, SimulatorService, SIM_SOURCE, stream, utility, type SimInteraction } from '@app/simulator';
 import { candidateFeatures, INTERACTION_WEIGHTS, jobFeatures } from '@app/training';
 import { DataSource } from 'typeorm';
 import { CliError } from './cli-output.js';
@@ -27,8 +27,8 @@ export interface ExperimentSimulationResult {
   items: number;
   interactions: number;
   variants: VariantResult[];
-  /** Mean noise-free utility of the served lists per variant (ground truth the analysis cannot see). */
-  meanTrueUtility: Record<string, number>;
+  /** Mean noise-free click probability (once examined) of the served items per variant: ground truth the analysis cannot see. */
+  meanTrueClickProbability: Record<string, number>;
   seconds: number;
 }
 
@@ -136,7 +136,7 @@ export async function simulateExperiment(ctx: INestApplicationContext, o: Experi
       const rankingId = randomUUID();
       const truth = market.candidates[u]!.truth;
       const utilities = top.map((t) => utility(truth, market.jobs[live[t.job]!]!.truth));
-      for (const x of utilities) utilitySum[a.variant]! += x;
+      for (const x of utilities) utilitySum[a.variant]! += clickProbability(x);
       utilityN[a.variant]! += utilities.length;
       batch.push({ rankingId, experimentId: exp.id, phase: exp.phase, unitId: candidateIds[u]!, variant: a.variant, modelVersion: `strategy:${a.variant === 'control' ? o.control : o.treatment}`, servedAt: servedAt.toISOString(), jobIds: top.map((t) => jobIds[live[t.job]!]!), scores: top.map((t) => t.score) });
       const rng = stream(o.seed, 'experiment', key, u, d);
@@ -160,7 +160,7 @@ export async function simulateExperiment(ctx: INestApplicationContext, o: Experi
     items,
     interactions,
     variants: results.variants,
-    meanTrueUtility: Object.fromEntries(Object.keys(utilitySum).map((v) => [v, utilityN[v] ? utilitySum[v]! / utilityN[v]! : 0])),
+    meanTrueClickProbability: Object.fromEntries(Object.keys(utilitySum).map((v) => [v, utilityN[v] ? utilitySum[v]! / utilityN[v]! : 0])),
     seconds: Math.round((Date.now() - t0) / 100) / 10,
   };
 }

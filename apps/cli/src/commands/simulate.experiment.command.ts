@@ -40,7 +40,7 @@ export function register(program: Command): void {
             `experiment ${r.experimentKey}: ${opts.control} (control) vs ${opts.treatment} (treatment), ${opts.units} units, ${opts.days} days, seed ${opts.seed}`,
             `${r.rankings} ranked lists, ${r.items} exposed items, ${r.interactions} interactions logged in ${r.seconds} s`,
             resultsTable(r.variants),
-            `mean true utility of served items (hidden from the analysis): ${Object.entries(r.meanTrueUtility).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`,
+            `ground truth (hidden from the analysis): mean click probability of a served item once examined: ${Object.entries(r.meanTrueClickProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(2)}%`).join(', ')}`,
           ].join('\n'),
         );
       });
