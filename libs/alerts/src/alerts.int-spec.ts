@@ -137,7 +137,7 @@ describe('job alerts', () => {
     return r.rows[0].id as string;
   };
   const makeDue = async (subId: string) => {
-    await sql.query(`UPDATE alert_subscriptions SET next_due_at = now() - interval '1 second' WHERE id = $1`, [subId]);
+    await sql.query(`UPDATE alert_subscriptions SET next_due_at = now() WHERE id = $1`, [subId]);
     await alerts.enqueueDue();
   };
   const deliveriesOf = async (subId: string) => (await ok('query($f: AlertDeliveryFilter) { alertDeliveries(filter: $f) { id status messageId rankingId modelVersion variant items { jobId position title } attempts attemptLog { responseStatus error } lastError } }', { f: { subscriptionId: subId } })).alertDeliveries as any[];

@@ -28,7 +28,9 @@ export type RunResult =
   | { outcome: 'failed'; deliveryId: string; error: string };
 
 /** Jobs considered per alert: the newest in the window (an alert shows at most 50). */
-const WINDOW_POOL = 300;
+const WINDOW_POOL = 1000;
+/** Window job lists are shared by the alerts of subscriptions due at the same time, for this long. */
+const WINDOW_CACHE_MS = 30_000;
 
 interface DeliveryRow {
   id: string;
@@ -56,6 +58,7 @@ interface DeliveryRow {
   model_ref: string | null;
   top_k: number;
   candidate_name: string | null;
+  suppressed: boolean;
 }
 
 /** Subscriptions, the composition and delivery of each alert, and the links in them. */
@@ -63,6 +66,7 @@ interface DeliveryRow {
 export class AlertsService implements OnModuleDestroy {
   private readonly logger = new Logger('Alerts');
   private mailerInstance?: AlertMailer;
+  private readonly windowCache = new Map<string, { at: number; jobs: Promise<WindowJob[]> }>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -200,12 +204,13 @@ export class AlertsService implements OnModuleDestroy {
    */
   async enqueueDue(now = new Date()): Promise<number> {
     const batch = this.config.alerts.batchSize;
-    let after: { at: Date; id: string } | null = null;
+    // The keyset cursor keeps the database's microseconds (a JS Date would truncate them and revisit rows).
+    let after: { at: string; id: string } | null = null;
     let total = 0;
     for (;;) {
-      const rows: Array<{ id: string; due: Date }> = await this.db.query(
-        `SELECT id::text AS id, next_due_at AS due FROM alert_subscriptions
-          WHERE status = 'active' AND next_due_at <= $1 ${after ? 'AND (next_due_at, id) > ($3, $4)' : ''}
+      const rows: Array<{ id: string; due: Date; due_exact: string }> = await this.db.query(
+        `SELECT id::text AS id, next_due_at AS due, next_due_at::text AS due_exact FROM alert_subscriptions
+          WHERE status = 'active' AND next_due_at <= $1 ${after ? 'AND (next_due_at, id) > ($3::timestamptz, $4::bigint)' : ''}
           ORDER BY next_due_at, id LIMIT $2`,
         after ? [now, batch, after.at, after.id] : [now, batch],
       );
@@ -219,7 +224,7 @@ export class AlertsService implements OnModuleDestroy {
       );
       total += rows.length;
       const last = rows[rows.length - 1]!;
-      after = { at: last.due, id: last.id };
+      after = { at: last.due_exact, id: last.id };
       if (rows.length < batch) break;
     }
     return total;
@@ -260,7 +265,9 @@ export class AlertsService implements OnModuleDestroy {
       if (existing[0]) return { deliveryId: existing[0].id };
       if (!s || s.status !== 'active' || !s.next_due_at || s.next_due_at.getTime() !== dueAtMs) return { skip: 'not due (changed, paused or already handled)' };
       const now = Date.now();
-      const w = alertWindow(s.frequency, s.last_sent_at ? s.last_sent_at.getTime() : null, now);
+      // The window ends at the due time, so it depends only on (last successful send, due time): a rerun of the
+      // same window composes the same jobs, and subscriptions due together share one window query.
+      const w = alertWindow(s.frequency, s.last_sent_at ? s.last_sent_at.getTime() : null, dueAtMs);
       const rows: Array<{ id: string }> = await tx.query(
         `INSERT INTO alert_deliveries (subscription_id, candidate_id, channel, due_at, window_start, window_end, status, message_id)
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id::text AS id`,
@@ -275,24 +282,24 @@ export class AlertsService implements OnModuleDestroy {
 
   /** Composes (once) and attempts a delivery. `expectedAttempt` makes a duplicated attempt job a no-op. */
   async run(deliveryId: string, expectedAttempt?: number): Promise<RunResult> {
-    let d = await this.loadDelivery(deliveryId);
+    let d: DeliveryRow | null = await this.loadDelivery(deliveryId);
     if (!d) return { outcome: 'skipped', reason: `alert delivery ${deliveryId} not found` };
     if (d.status !== 'pending' && d.status !== 'retrying') return { outcome: 'skipped', deliveryId, reason: `already ${d.status}` };
     if (expectedAttempt !== undefined && expectedAttempt !== d.attempts + 1) return { outcome: 'skipped', deliveryId, reason: `attempt ${expectedAttempt} already made` };
     if (d.sub_status !== 'active') return this.finish(d, 'suppressed', `subscription is ${d.sub_status}`);
-    if (d.channel === 'email' && (await this.isSuppressed(d.email!))) return this.finish(d, 'suppressed', `${d.email} is on the suppression list`);
+    if (d.channel === 'email' && d.suppressed) return this.finish(d, 'suppressed', `${d.email} is on the suppression list`);
     if (d.ranking_id === null) {
       const composed = await this.compose(d);
       if (composed === 'empty') return this.finish(d, 'empty', 'no new jobs in the window');
-      d = (await this.loadDelivery(deliveryId))!;
+      d = { ...d, ...composed };
     }
     return d.channel === 'email' ? this.sendEmail(d) : this.sendWebhook(d);
   }
 
-  private async compose(d: DeliveryRow): Promise<'composed' | 'empty'> {
+  private async compose(d: DeliveryRow): Promise<Pick<DeliveryRow, 'ranking_id' | 'items' | 'body' | 'model_version' | 'variant' | 'experiment_key'> | 'empty'> {
     const f = d.filters ?? {};
-    const jobs = await this.windowJobs(d, f);
-    const live = eligibleJobs(jobs, { nowMs: Date.now(), alreadySent: new Set(), filters: f });
+    const [jobs, sent] = await Promise.all([this.windowJobs(d.window_start, d.window_end), this.sentJobs(d.candidate_id, d.window_start)]);
+    const live = eligibleJobs(jobs, { nowMs: Date.now(), alreadySent: sent, filters: f });
     if (live.length === 0) return 'empty';
     const assignment = await this.ranker.assignment(d.candidate_id, { modelRef: d.model_ref });
     const scored = await this.ranker.score(d.candidate_id, assignment.modelRef, live);
@@ -316,21 +323,42 @@ export class AlertsService implements OnModuleDestroy {
       `UPDATE alert_deliveries SET ranking_id = $2, model_ref = $3, model_version = $4, experiment_key = $5, variant = $6, items = $7, body = $8 WHERE id = $1 AND ranking_id IS NULL`,
       [d.id, rankingId, scored.modelRef, scored.modelVersion, assignment.experimentKey, assignment.variant, JSON.stringify(items), body],
     );
-    return 'composed';
+    return { ranking_id: rankingId, items, body, model_version: scored.modelVersion, variant: assignment.variant, experiment_key: assignment.experimentKey };
   }
 
-  /** The newest live jobs posted in the window that this candidate has not been sent yet (cheap filters in SQL). */
-  private async windowJobs(d: DeliveryRow, f: AlertFilters): Promise<WindowJob[]> {
+  /** Jobs of the window already sent to this candidate (the ledger), to leave out. */
+  private async sentJobs(candidateId: string, since: Date): Promise<Set<string>> {
+    const rows: Array<{ job: string }> = await this.db.query(
+      `SELECT s.job_id::text AS job FROM alert_sent_jobs s JOIN jobs j ON j.id = s.job_id WHERE s.candidate_id = $1 AND j.posted_at > $2`,
+      [candidateId, since],
+    );
+    return new Set(rows.map((r) => r.job));
+  }
+
+  /**
+   * The newest live jobs posted in the window (shared, briefly cached: every subscription due at the same time
+   * with the same cursor has the same window). Per-candidate exclusions and filters are applied by the caller.
+   */
+  private windowJobs(since: Date, until: Date): Promise<WindowJob[]> {
+    const key = `${since.getTime()}|${until.getTime()}`;
+    const now = Date.now();
+    const hit = this.windowCache.get(key);
+    if (hit && now - hit.at < WINDOW_CACHE_MS) return hit.jobs;
+    if (this.windowCache.size > 200) for (const [k, v] of this.windowCache) if (now - v.at >= WINDOW_CACHE_MS) this.windowCache.delete(k);
+    const jobs = this.queryWindowJobs(since, until);
+    this.windowCache.set(key, { at: now, jobs });
+    jobs.catch(() => this.windowCache.delete(key));
+    return jobs;
+  }
+
+  private async queryWindowJobs(since: Date, until: Date): Promise<WindowJob[]> {
     const rows: Array<Record<string, unknown>> = await this.db.query(
       `SELECT j.id::text AS id, j.title, j.company_id::text AS company_id, c.name AS company_name, j.city, j.region, j.country, j.remote, j.skills, j.description,
               j.salary_annual_min, j.salary_annual_max, j.posted_at, j.expires_at, j.status
          FROM jobs j LEFT JOIN companies c ON c.id = j.company_id
         WHERE j.posted_at > $1 AND j.posted_at <= $2 AND j.status = 'active' AND (j.expires_at IS NULL OR j.expires_at > now())
-          AND NOT EXISTS (SELECT 1 FROM alert_sent_jobs s WHERE s.candidate_id = $3 AND s.job_id = j.id)
-          ${f.remote === true ? 'AND j.remote' : f.remote === false ? 'AND NOT j.remote' : ''}
-          ${typeof f.minSalary === 'number' ? 'AND COALESCE(j.salary_annual_max, j.salary_annual_min) >= $5' : ''}
-        ORDER BY j.posted_at DESC, j.id DESC LIMIT $4`,
-      [d.window_start, d.window_end, d.candidate_id, WINDOW_POOL, ...(typeof f.minSalary === 'number' ? [f.minSalary] : [])],
+        ORDER BY j.posted_at DESC, j.id DESC LIMIT $3`,
+      [since, until, WINDOW_POOL],
     );
     return rows.map((r) => ({
       id: r['id'] as string, title: r['title'] as string, companyId: (r['company_id'] as string | null) ?? null, companyName: (r['company_name'] as string | null) ?? null,
@@ -386,28 +414,22 @@ export class AlertsService implements OnModuleDestroy {
    * each shown job is logged as an impression (ranking id, position, variant) and the cursor advances.
    */
   private async markSent(d: DeliveryRow, attempt: AlertAttempt, status: number): Promise<RunResult> {
-    const done = await this.db.transaction(async (tx) => {
-      const updated: unknown[] = await tx.query(
-        `UPDATE alert_deliveries SET status = 'sent', attempts = attempts + 1, attempt_log = attempt_log || $2::jsonb, response_status = $3, last_error = NULL, next_attempt_at = NULL, sent_at = clock_timestamp(), finished_at = clock_timestamp()
-          WHERE id = $1 AND attempts = $4 RETURNING id`,
-        [d.id, JSON.stringify([attempt]), status, d.attempts],
-      );
-      if (rowCount(updated) === 0) return false;
-      const jobIds = d.items.map((i) => i.jobId);
-      const positions = d.items.map((i) => i.position);
-      await tx.query(
-        `INSERT INTO alert_sent_jobs (candidate_id, job_id, delivery_id, position) SELECT $1, j, $2, p FROM unnest($3::bigint[], $4::int[]) AS t(j, p) ON CONFLICT DO NOTHING`,
-        [d.candidate_id, d.id, jobIds, positions],
-      );
-      await tx.query(
-        `INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at, ranking_id, experiment_key, variant, position, source)
-         SELECT 'alert:' || $2 || ':' || j, $1, j, 'impression', clock_timestamp(), $5, $6, $7, p, 'alert' FROM unnest($3::bigint[], $4::int[]) AS t(j, p) ON CONFLICT (event_id) DO NOTHING`,
-        [d.candidate_id, d.id, jobIds, positions, d.ranking_id, d.experiment_key, d.variant],
-      );
-      await tx.query(`UPDATE alert_subscriptions SET last_sent_at = GREATEST(COALESCE(last_sent_at, $2), $2) WHERE id = $1`, [d.subscription_id, d.window_end]);
-      return true;
-    });
-    if (!done) return { outcome: 'skipped', deliveryId: d.id, reason: 'attempt recorded elsewhere' };
+    // One statement, so one atomic step (and one round trip): every part runs only if the delivery row was updated.
+    const rows: Array<{ n: number }> = await this.db.query(
+      `WITH upd AS (
+         UPDATE alert_deliveries SET status = 'sent', attempts = attempts + 1, attempt_log = attempt_log || $2::jsonb, response_status = $3, last_error = NULL, next_attempt_at = NULL,
+                sent_at = clock_timestamp(), finished_at = clock_timestamp()
+          WHERE id = $1 AND attempts = $4 AND status IN ('pending','retrying') RETURNING id),
+       items AS (SELECT j, p FROM unnest($6::bigint[], $7::int[]) AS t(j, p)),
+       ledger AS (INSERT INTO alert_sent_jobs (candidate_id, job_id, delivery_id, position) SELECT $5, j, $1, p FROM items WHERE EXISTS (SELECT 1 FROM upd) ON CONFLICT DO NOTHING),
+       exposure AS (
+         INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at, ranking_id, experiment_key, variant, position, source)
+         SELECT 'alert:' || $1 || ':' || j, $5, j, 'impression', clock_timestamp(), $8, $9, $10, p, 'alert' FROM items WHERE EXISTS (SELECT 1 FROM upd) ON CONFLICT (event_id) DO NOTHING),
+       cursor AS (UPDATE alert_subscriptions SET last_sent_at = GREATEST(COALESCE(last_sent_at, $12::timestamptz), $12::timestamptz) WHERE id = $11 AND EXISTS (SELECT 1 FROM upd))
+       SELECT count(*)::int AS n FROM upd`,
+      [d.id, JSON.stringify([attempt]), status, d.attempts, d.candidate_id, d.items.map((i) => i.jobId), d.items.map((i) => i.position), d.ranking_id, d.experiment_key, d.variant, d.subscription_id, d.window_end],
+    );
+    if (rows[0]!.n === 0) return { outcome: 'skipped', deliveryId: d.id, reason: 'attempt recorded elsewhere' };
     return { outcome: 'sent', deliveryId: d.id, items: d.items.length };
   }
 
@@ -443,16 +465,12 @@ export class AlertsService implements OnModuleDestroy {
     const rows: DeliveryRow[] = await this.db.query(
       `SELECT d.id::text AS id, d.subscription_id::text AS subscription_id, d.candidate_id::text AS candidate_id, d.channel, d.status, d.attempts, d.message_id, d.ranking_id, d.items, d.body,
               d.window_start, d.window_end, d.variant, d.experiment_key, d.model_version,
-              s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name
+              s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name,
+              EXISTS (SELECT 1 FROM alert_suppressions x WHERE x.email = lower(s.email)) AS suppressed
          FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id LEFT JOIN candidates c ON c.id = d.candidate_id WHERE d.id = $1`,
       [id],
     );
     return rows[0] ?? null;
-  }
-
-  private async isSuppressed(email: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM alert_suppressions WHERE email = lower($1)`, [email]);
-    return rows.length > 0;
   }
 
   // ---------------------------------------------------------------- links
