@@ -91,7 +91,7 @@ if (only.has('logging')) {
     for (let i = 0; i < LISTS; i += 20) stream.splice(Math.min(stream.length, i + 1000 + (i % 700)), 0, lists[i]);
     const batches = [];
     for (let i = 0; i < stream.length; i += BATCH) batches.push(stream.slice(i, i + BATCH));
-    let next = 0, inserted = 0, duplicates = 0;
+    let next = 0, duplicates = 0;
     const t0 = performance.now();
     await Promise.all(Array.from({ length: CONNS }, async () => {
       for (;;) {
@@ -102,7 +102,7 @@ if (only.has('logging')) {
           await client.query('BEGIN');
           const r = await writeRankings((sql, params) => client.query(sql, params), b);
           await client.query('COMMIT');
-          inserted += r.inserted; duplicates += r.duplicates;
+          duplicates += r.duplicates;
         } catch (err) {
           await client.query('ROLLBACK');
           throw err;

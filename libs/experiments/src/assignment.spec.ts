@@ -80,6 +80,11 @@ describe('assignment', () => {
     expect(wouldReshuffle(ab(), ab({ variants: [{ key: 'control', weight: 0.4 }, { key: 'treatment', weight: 0.6 }] }))).toBe(true);
     expect(wouldReshuffle(ab({ coverage: 0.5 }), ab({ coverage: 0.4 }))).toBe(true);
     expect(wouldReshuffle(ab(), ab({ killed: ['treatment'] }))).toBe(false);
+    const ns = (start: number, end: number) => ab({ namespace: { name: 'n', start, end } });
+    expect(wouldReshuffle(ns(0, 5000), ns(0, 6000))).toBe(false);
+    expect(wouldReshuffle(ns(0, 5000), ns(1000, 5000))).toBe(true);
+    expect(wouldReshuffle(ns(0, 5000), ab({ namespace: { name: 'other', start: 0, end: 5000 } }))).toBe(true);
+    expect(wouldReshuffle(ab(), ab({ variants: [{ key: 'treatment', weight: 0.5 }, { key: 'control', weight: 0.5 }] }))).toBe(true);
     const moved = units(2000).filter((u) => assign(ab(), u).variant !== assign(ab({ seed: 'exp-p2' }), u).variant).length;
     expect(moved).toBeGreaterThan(800);
   });
