@@ -6,6 +6,7 @@
 //      (the LATERAL join of offline-store.service.ts; data generated with generate_series).
 //   node scripts/build.mjs && DATABASE_URL=postgres://postgres@127.0.0.1:5432/<fresh db> REDIS_URL=redis://127.0.0.1:6379 \
 //     node bench/features.bench.mjs [--only online,materialize,pit] [--pit-rows 10000000] [--labels 1000000] [--mat-rows 1000000]
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' }, 'pit-rows': { type: 'string' }, labels: { type: 'string' }, 'mat-rows': { type: 'string' } } });
@@ -130,6 +131,8 @@ await withCliContext([FeaturesCoreModule], async (ctx, runtime) => {
     await db.query('DROP TABLE IF EXISTS bench_out');
   }
   results.postgres = (await db.query('SHOW server_version'))[0].server_version;
+  results.loadAverage = loadavg().map((x) => +x.toFixed(2)); // the machine is shared: p99 latencies follow the load
   results.embedded = runtime.endpoint.embedded;
 });
 console.log(JSON.stringify(results, null, 2));
+process.exit(0); // an idle queue connection (BullMQ) of the CLI context would keep the process alive

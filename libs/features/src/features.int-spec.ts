@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
+import { RegistryService } from '@app/registry';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
@@ -14,6 +15,7 @@ import { ComputeService } from './compute.service.js';
 import type { FeatureViewDefinition } from './definitions/types.js';
 import { DriftService } from './drift.service.js';
 import { FeatureJobsService } from './feature-jobs.service.js';
+import { featureServicePin } from './feature-pins.js';
 import { FeatureRegistryService } from './feature-registry.service.js';
 import { FeatureError } from './features.errors.js';
 import { OfflineStoreService, type LabelRow } from './offline-store.service.js';
@@ -391,6 +393,54 @@ describe('feature store (real database; Redis online store when REDIS_URL is set
       expect(queued.data.materializeFeatures).toMatchObject({ status: 'queued', kind: 'materialize' });
       const bad = await graphql<any>(app, `mutation { computeFeatures(input: { views: ["nope"] }) { id } }`, {}, admin);
       expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', details: { field: 'view' } });
+    });
+  });
+  describe('model versions pin a feature service version', () => {
+    it('reads the pinned version online after the service has changed; a model without a pin is a typed error', async () => {
+      const now = Date.now();
+      registry.defineView(probe('pinned_probe', { ttlSeconds: 3600 }));
+      registry.defineService({ name: 'pinned_service', description: '', owner: 'test', views: [{ view: 'pinned_probe' }] });
+      const v1 = await registry.resolveView('pinned_probe');
+      const s1 = await registry.resolveService('pinned_service');
+      await offline.append(v1.id, [{ key: 'p', eventTime: new Date(now - 60_000), values: [4, 'one', true] }]);
+      await online.materialize(v1);
+
+      const models = app.get(RegistryService);
+      await models.registerModel({ name: 'pinned-ranker', strategy: 'hybrid', owner: 'test' });
+      const version = (n: number, featureSet?: Record<string, unknown>) => models.createVersion('pinned-ranker', {
+        artifact: Buffer.from(`pinned-${n}`), artifactFormat: 'test/1', params: {}, dataset: {}, codeVersion: 'abc', trainingSeconds: 1, createdBy: 'test', featureSet,
+      });
+      await version(1, featureServicePin(s1) as unknown as Record<string, unknown>);
+      await version(2);
+
+      // The view's schema changes in code: a new view version and a new service version; the model still reads version 1.
+      registry.defineView(probe('pinned_probe', { ttlSeconds: 3600, features: [{ name: 'score', type: 'float' }, { name: 'extra', type: 'int' }] }), { replace: true });
+      const v2 = await registry.resolveView('pinned_probe');
+      const s2 = await registry.resolveService('pinned_service');
+      expect([v2.version, s2.version]).toEqual([2, 2]);
+      await offline.append(v2.id, [{ key: 'p', eventTime: new Date(now - 30_000), values: [5, 7] }]);
+      await online.materialize(v2);
+
+      const byModel = await graphql<any>(app, `{ onlineFeatures(entity: "candidate", ids: ["p"], model: "pinned-ranker/1") { service version features rows { values { feature value status } } } }`, {}, admin);
+      expect(byModel.errors).toBeUndefined();
+      expect(byModel.data.onlineFeatures).toMatchObject({ service: 'pinned_service', version: 1, features: ['pinned_probe.score', 'pinned_probe.tag', 'pinned_probe.flag'] });
+      expect(byModel.data.onlineFeatures.rows[0].values.map((v: any) => v.value)).toEqual(['4', '"one"', 'true']);
+      const byName = await graphql<any>(app, `{ onlineFeatures(entity: "candidate", ids: ["p"], service: "pinned_service") { version features rows { values { value } } } }`, {}, admin);
+      expect(byName.data.onlineFeatures).toMatchObject({ version: 2, features: ['pinned_probe.score', 'pinned_probe.extra'] });
+      expect(byName.data.onlineFeatures.rows[0].values.map((v: any) => v.value)).toEqual(['5', '7']);
+
+      const pinned = await graphql<any>(app, `{ modelFeatureService(model: "pinned-ranker/1") { name version current features views { view version } } }`, {}, admin);
+      expect(pinned.data.modelFeatureService).toEqual({ name: 'pinned_service', version: 1, current: false, features: s1.featureNames, views: [{ view: 'pinned_probe', version: 1 }] });
+      // Training sets for the pinned version stay available too (old versions stay readable offline).
+      const { rows } = await offline.getHistoricalFeatures([{ candidateId: 'p', timestamp: new Date(now) }], 'pinned_service/1');
+      expect(rows[0]!.values).toEqual([4, 'one', true]);
+
+      const none = await graphql<any>(app, `{ onlineFeatures(entity: "candidate", ids: ["p"], model: "pinned-ranker/2") { version } }`, {}, admin);
+      expect(none.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', details: { field: 'featureSet.featureService' } });
+      const both = await graphql<any>(app, `{ onlineFeatures(entity: "candidate", ids: ["p"], service: "pinned_service", model: "pinned-ranker/1") { version } }`, {}, admin);
+      expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'model' } });
+      const unknown = await graphql<any>(app, `{ onlineFeatures(entity: "candidate", ids: ["p"], model: "no-such-model/1") { version } }`, {}, admin);
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     });
   });
 });

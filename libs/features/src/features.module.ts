@@ -1,12 +1,14 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
+import { RegistryCoreModule } from '@app/registry';
 import type { DataSource } from 'typeorm';
 import { ComputeService } from './compute.service.js';
 import { DriftService } from './drift.service.js';
 import { FeatureDefinitionEntity } from './feature-definition.entity.js';
 import { FeatureJobEntity } from './feature-job.entity.js';
 import { FeatureJobsService } from './feature-jobs.service.js';
+import { FeaturePinsService } from './feature-pins.service.js';
 import { FeatureRegistryService } from './feature-registry.service.js';
 import {
   FeatureJobResolver, FeatureServiceResolver, FeatureServiceVersionResolver, FeatureViewResolver, FeatureViewVersionResolver, OnlineFeaturesResolver,
@@ -29,11 +31,11 @@ export const onlineStoreProvider = {
     config.redisUrl ? RedisOnlineStore.connect(config.redisUrl, config.queuePrefix) : new PostgresOnlineStore(db),
 };
 
-const services = [FeatureRegistryService, OfflineStoreService, ComputeService, StatisticsService, OnlineService, DriftService, TrainingSetService, FeatureJobsService];
+const services = [FeatureRegistryService, OfflineStoreService, ComputeService, StatisticsService, OnlineService, DriftService, TrainingSetService, FeatureJobsService, FeaturePinsService];
 
 /** The feature store's services (API, worker, CLI). The `features` queue comes from QueueModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FeatureDefinitionEntity, FeatureJobEntity])],
+  imports: [TypeOrmModule.forFeature([FeatureDefinitionEntity, FeatureJobEntity]), RegistryCoreModule],
   providers: [onlineStoreProvider, ...services],
   exports: [OnlineStore, ...services],
 })

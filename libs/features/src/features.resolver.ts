@@ -5,6 +5,7 @@ import { ComputeFeaturesInput, ExportTrainingSetInput, FeatureRankingInput, Mate
 import type { EntityName } from './definitions/types.js';
 import { DriftService } from './drift.service.js';
 import { FeatureJobsService } from './feature-jobs.service.js';
+import { FeaturePinsService } from './feature-pins.service.js';
 import { FeatureRegistryService } from './feature-registry.service.js';
 import { FeatureError } from './features.errors.js';
 import { toDriftModel, toFeatureJobModel, toOnlineFeaturesModel, toServiceVersionModel, toStatisticsModel, toViewVersionModel } from './features.mapper.js';
@@ -93,17 +94,31 @@ export class FeatureServiceVersionResolver {
 
 @Resolver(() => OnlineFeaturesModel)
 export class OnlineFeaturesResolver {
-  constructor(@Inject(OnlineService) private readonly online: OnlineService) {}
+  constructor(
+    @Inject(OnlineService) private readonly online: OnlineService,
+    @Inject(FeaturePinsService) private readonly pins: FeaturePinsService,
+    @Inject(FeatureRegistryService) private readonly registry: FeatureRegistryService,
+  ) {}
 
   @RequirePermission('features:online')
-  @Query(() => OnlineFeaturesModel, { description: 'Current feature values with their age; values past their TTL come back missing (status "expired"), never stale.' })
+  @Query(() => OnlineFeaturesModel, { description: 'Current feature values with their age; values past their TTL come back missing (status "expired"), never stale. Give a service, or a model version whose pinned service version is read.' })
   async onlineFeatures(
     @Args('entity', { description: 'candidate | job | candidate_job (ids "<candidateId>:<jobId>")' }) entity: string,
     @Args('ids', { type: () => [ID] }) ids: string[],
-    @Args('service', { description: 'Feature service ref: "name" or "name/2".' }) service: string,
+    @Args('service', { nullable: true, description: 'Feature service ref: "name" or "name/2".' }) service?: string,
+    @Args('model', { nullable: true, description: 'Or a model version ("name@alias" or "name/3"): the feature service version it pins.' }) model?: string,
   ): Promise<OnlineFeaturesModel> {
     if (ids.length > 1000) throw new FeatureError('INVALID_INPUT', `at most 1000 ids per request, got ${ids.length}`, { field: 'ids' });
-    return toOnlineFeaturesModel(await this.online.getOnlineFeatures(entity as EntityName, ids, service));
+    if (!service === !model) throw new FeatureError('INVALID_INPUT', 'give either service or model', { field: service ? 'model' : 'service' });
+    const ref = service ?? (await this.pins.serviceRefForModel(model!));
+    return toOnlineFeaturesModel(await this.online.getOnlineFeatures(entity as EntityName, ids, ref));
+  }
+
+  @RequirePermission('features:read')
+  @Query(() => FeatureServiceVersionModel, { description: 'The feature service version a model version pins (its featureSet.featureService).' })
+  async modelFeatureService(@Args('model', { description: '"name@alias" or "name/3"' }) model: string): Promise<FeatureServiceVersionModel> {
+    const s = await this.pins.serviceForModel(model);
+    return toServiceVersionModel(s, this.registry.currentVersion('service', s.name)?.id);
   }
 }
 

@@ -14,6 +14,8 @@ export { OnlineService, type OnlineFeatures, type MaterializeResult, type ValueS
 export { StatisticsService } from './statistics.service.js';
 export { DriftService, type DriftRow } from './drift.service.js';
 export { TrainingSetService, type ExportSummary, type TrainingSetFormat, type LabelSource } from './training-set.service.js';
+export { featureServicePin, readFeatureServicePin, type FeatureServicePin } from './feature-pins.js';
+export { FeaturePinsService } from './feature-pins.service.js';
 export { FeatureJobsService, type FeatureJobData } from './feature-jobs.service.js';
 export { FeatureJobEntity, type FeatureJobProgress, type FeatureJobStatus } from './feature-job.entity.js';
 export * from './encodings.js';

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import {
-  DriftService, FeatureError, FeatureJobsService, FeatureRegistryService, FeaturesCoreModule, OnlineService, TrainingSetService,
+  DriftService, FeatureError, FeatureJobsService, FeaturePinsService, FeatureRegistryService, FeaturesCoreModule, OnlineService, TrainingSetService,
   type EntityName, type FeatureJobData, type FeatureJobEntity, type FeatureJobProgress, type LabelRow, type LabelSource,
 } from '@app/features';
 import { QueueNames } from '@app/queue';
+import { RegistryError } from '@app/registry';
 import type { Runtime } from '@app/runtime';
 import type { Queue } from 'bullmq';
 import cliProgress from 'cli-progress';
@@ -24,7 +25,7 @@ const actor = () => {
 };
 
 const asCliError = (err: unknown): never => {
-  if (err instanceof FeatureError) throw new CliError(err.message);
+  if (err instanceof FeatureError || err instanceof RegistryError) throw new CliError(err.message);
   throw err;
 };
 
@@ -213,13 +214,16 @@ export function register(program: Command): void {
   features
     .command('online')
     .description('Current values of a feature service for entities, with each value’s age (expired values are never served)')
-    .requiredOption('--service <ref>', 'feature service (name or name/version)')
+    .option('--service <ref>', 'feature service (name or name/version)')
+    .option('--model <ref>', 'or a model version (name@alias or name/version): the feature service version it pins')
     .requiredOption('--ids <ids>', 'comma-separated ids ("<candidateId>:<jobId>" for candidate_job)')
     .option('--entity <name>', 'candidate | job | candidate_job', 'candidate')
     .option('--json', 'print JSON')
-    .action(async (o: { service: string; ids: string; entity: string; json?: boolean }) => {
+    .action(async (o: { service?: string; model?: string; ids: string; entity: string; json?: boolean }) => {
+      if (!o.service === !o.model) throw new CliError('give either --service or --model');
       await withCliContext([FeaturesCoreModule], async (ctx) => {
-        const res = await ctx.get(OnlineService).getOnlineFeatures(o.entity as EntityName, list(o.ids) ?? [], o.service).catch(asCliError);
+        const service = o.service ?? (await ctx.get(FeaturePinsService).serviceRefForModel(o.model!).catch(asCliError));
+        const res = await ctx.get(OnlineService).getOnlineFeatures(o.entity as EntityName, list(o.ids) ?? [], service).catch(asCliError);
         printResult(res, !!o.json, () => res.rows.map((r) => [
           `${o.entity} ${r.id} (${res.service}/${res.version}):`,
           ...res.features.map((f, i) => `  ${f.padEnd(48)} ${JSON.stringify(r.values[i])?.slice(0, 60).padEnd(20)} ${r.status[i] === 'present' ? `age ${r.ages[i]!.toFixed(0)}s` : r.status[i]}`),

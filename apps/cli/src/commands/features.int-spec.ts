@@ -81,6 +81,10 @@ describe('matchlab features (built CLI)', () => {
     expect(r.stderr).toBe('matchlab: training-set row 1 has no timestamp: point-in-time features need the time each label was observed\n');
     const unknown = await run(['online', '--service', 'nope', '--ids', '1']);
     expect(unknown.stderr).toBe('matchlab: unknown feature service "nope"\n');
+    const neither = await run(['online', '--ids', '1']);
+    expect([neither.code, neither.stderr]).toEqual([1, 'matchlab: give either --service or --model\n']);
+    const noModel = await run(['online', '--model', 'no-such-model/1', '--ids', '1']);
+    expect([noModel.code, noModel.stderr]).toEqual([1, 'matchlab: model no-such-model not found\n']);
     const view = await run(['compute', '--views', 'nope']);
     expect(view.stderr).toBe('matchlab: unknown feature view "nope"\n');
   }, 60_000);
