@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuthService } from '@app/auth';
 import { EvaluationJobService } from '@app/evaluation-jobs';
+import { FeatureJobsService, type FeatureJobData } from '@app/features';
 import { RegistryService } from '@app/registry';
 import { SimulatorService } from '@app/simulator';
 import { TrainingService } from '@app/training';
@@ -27,6 +28,7 @@ describe('console: models, evaluations and comparison', () => {
   let base: string;
   let problems: string[];
   const evaluationIds: Record<string, string> = {};
+  let runFeatureJob: (data: FeatureJobData) => Promise<void>;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -56,6 +58,11 @@ describe('console: models, evaluations and comparison', () => {
     // pop/2: trained but never evaluated, so the gate has no offline NDCG@10 to let it replace a champion with.
     const second = await training.startTraining({ model: 'pop', params: {}, cutoff: CUTOFF, validationFraction: 0 }, 'e2e', { enqueue: false });
     expect(await training.runInProcess(second.id)).toMatchObject({ status: 'completed', version: 2 });
+    const featureJobs = app.get(FeatureJobsService, { strict: false });
+    runFeatureJob = async (data) => {
+      const job = await featureJobs.start(data, { enqueue: false });
+      await featureJobs.runInProcess(job.id);
+    };
     await app.get(AuthService, { strict: false }).createUser('analyst@matchlab.local', 'analyst-password-1', 'analyst');
 
     browser = await launchBrowser();
@@ -218,6 +225,43 @@ describe('console: models, evaluations and comparison', () => {
     await page.getByText(/No deliveries yet|Delivery log/).first().waitFor();
     await screenshot(page, 'console-models-07-webhook');
   }, 120_000);
+
+  it('shows feature views and services with training statistics and the drift badge, and feature jobs', async () => {
+    // compute (as of now) → materialise → record training statistics from an exported set → drift; the jobs run in
+    // this process (the queued path is the feature store's own tests).
+    await runFeatureJob({ kind: 'compute', compute: {}, createdBy: 'e2e' });
+    await runFeatureJob({ kind: 'materialize', materialize: { service: 'job_alert_ranker' }, createdBy: 'e2e' });
+    const now = new Date().toISOString();
+    const rows = Array.from({ length: 60 }, (_, i) => ({ candidateId: String(1 + i), jobId: String(1 + ((i * 7) % 300)), timestamp: now, label: i % 3 === 0 ? 1 : 0 }));
+    const exported = await gql<{ exportTrainingSet: { rows: number; statisticsRecorded: boolean } }>(
+      `mutation($rows: [LabelRowInput!]) { exportTrainingSet(input: { service: "job_alert_ranker", rows: $rows }) { rows statisticsRecorded } }`, { rows });
+    expect(exported.exportTrainingSet).toEqual({ rows: 60, statisticsRecorded: true });
+    await runFeatureJob({ kind: 'drift', drift: { service: 'job_alert_ranker' }, createdBy: 'e2e' });
+    const { featureServices } = await gql<{ featureServices: Array<{ versions: Array<{ current: boolean; drift: Array<{ drifted: boolean }> }> }> }>(
+      `{ featureServices(name: "job_alert_ranker") { versions { current drift { drifted } } } }`);
+    const drift = featureServices[0]!.versions.find((v) => v.current)!.drift;
+    const drifted = drift.filter((d) => d.drifted).length;
+
+    await page.goto(`${base}/console/#/featureViews`);
+    await page.getByText('candidate_profile').waitFor();
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(10);
+    await page.getByText('candidate_profile').click();
+    await page.getByTestId('view-version-1').getByText('experience_log').waitFor();
+    await screenshot(page, 'console-models-08-feature-view');
+
+    await page.goto(`${base}/console/#/featureServices/job_alert_ranker/show`);
+    await page.getByRole('heading', { name: 'job_alert_ranker', exact: true }).waitFor();
+    const badge = (await page.getByTestId('drift-badge').first().textContent())!.trim();
+    expect(badge).toBe(drift.length === 0 ? 'no drift check yet' : drifted ? `${drifted} drifted` : 'no drift');
+    const featureRows = await page.getByTestId('service-features').locator('tbody tr').allTextContents();
+    expect(featureRows.find((r) => r.startsWith('candidate_profile.experience_log'))).toMatch(/^candidate_profile\.experience_log60/); // 60 rows counted
+    await screenshot(page, 'console-models-09-feature-service');
+
+    await page.goto(`${base}/console/#/featureJobs`);
+    await page.getByText('materialize', { exact: true }).first().waitFor();
+    // compute, materialize, drift, and maybe the hourly drift the worker schedules at start
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(3);
+  }, 240_000);
 
   it('an analyst reads models and comparisons but gets no Promote button; the pages ran without errors', async () => {
     await page.evaluate('localStorage.clear()');

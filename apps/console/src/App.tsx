@@ -1,5 +1,8 @@
 import EvaluationIcon from '@mui/icons-material/Assessment';
 import ImportIcon from '@mui/icons-material/FileUpload';
+import FeatureJobIcon from '@mui/icons-material/PlaylistPlay';
+import FeatureServiceIcon from '@mui/icons-material/Inventory2';
+import FeatureViewIcon from '@mui/icons-material/ViewColumn';
 import TrainingIcon from '@mui/icons-material/Memory';
 import WebhookIcon from '@mui/icons-material/Webhook';
 import ModelIcon from '@mui/icons-material/ModelTraining';
@@ -15,6 +18,7 @@ import { LoginPage } from './auth/LoginPage.js';
 import { SessionStore } from './auth/session.js';
 import { createDataProvider } from './data/data-provider.js';
 import { EvaluationCreate, EvaluationList, EvaluationShow } from './evaluations/evaluations.js';
+import { FeatureJobList, FeatureServiceList, FeatureServiceShow, FeatureViewList, FeatureViewShow } from './features/features.js';
 import { ImportList, ImportShow } from './imports/imports.js';
 import { TrainingJobCreate, TrainingJobList, TrainingJobShow } from './training/training-jobs.js';
 import { WebhookList, WebhookShow } from './webhooks/webhooks.js';
@@ -71,6 +75,9 @@ export function App() {
       <Resource name="models" list={ModelList} show={ModelShow} icon={ModelIcon} recordRepresentation="name" />
       <Resource name="trainingJobs" options={{ label: 'Training jobs' }} list={TrainingJobList} show={TrainingJobShow} create={TrainingJobCreate} icon={TrainingIcon} />
       <Resource name="evaluations" list={EvaluationList} show={EvaluationShow} create={EvaluationCreate} icon={EvaluationIcon} recordRepresentation="modelRef" />
+      <Resource name="featureViews" options={{ label: 'Feature views' }} list={FeatureViewList} show={FeatureViewShow} icon={FeatureViewIcon} recordRepresentation="name" />
+      <Resource name="featureServices" options={{ label: 'Feature services' }} list={FeatureServiceList} show={FeatureServiceShow} icon={FeatureServiceIcon} recordRepresentation="name" />
+      <Resource name="featureJobs" options={{ label: 'Feature jobs' }} list={FeatureJobList} icon={FeatureJobIcon} />
       <Resource name="imports" list={ImportList} show={ImportShow} icon={ImportIcon} recordRepresentation="sourceName" />
       <Resource name="webhooks" list={WebhookList} show={WebhookShow} icon={WebhookIcon} recordRepresentation="url" />
       <CustomRoutes>

@@ -251,3 +251,86 @@ export interface WebhookDelivery {
   nextAttemptAt: string | null;
   attemptLog: Array<{ at: string; durationMs: number; responseStatus: number | null; error: string | null }>;
 }
+
+export interface FeatureViewVersion {
+  id: string;
+  version: number;
+  current: boolean;
+  createdAt: string;
+  fingerprint: string;
+  ttlSeconds: number;
+  eventTimeColumn: string;
+  features: Array<{ name: string; type: string; description: string | null; missing: string }>;
+  offline: { rows: number; entities: number; latestEventTime: string | null };
+  online: { backend: string; generation: number; rows: number; materializedAt: string } | null;
+}
+
+export interface FeatureView {
+  id: string;
+  name: string;
+  entity: string;
+  owner: string;
+  description: string;
+  versions: FeatureViewVersion[];
+}
+
+export interface FeatureStatistics {
+  feature: string;
+  kind: string;
+  type: string;
+  count: number;
+  missingRate: number;
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  quantiles: string;
+  categories: string;
+  computedAt: string;
+}
+
+export interface FeatureDrift {
+  feature: string;
+  psi: number | null;
+  ks: number | null;
+  ksPValue: number | null;
+  drifted: boolean;
+  recentCount: number;
+  recentMissingRate: number;
+  computedAt: string;
+}
+
+export interface FeatureServiceVersion {
+  id: string;
+  version: number;
+  current: boolean;
+  createdAt: string;
+  fingerprint: string;
+  features: string[];
+  views: Array<{ view: string; version: number; features: string[] }>;
+  statistics: FeatureStatistics[];
+  drift: FeatureDrift[];
+}
+
+export interface FeatureService {
+  id: string;
+  name: string;
+  owner: string;
+  description: string;
+  versions: FeatureServiceVersion[];
+}
+
+export interface FeatureJob {
+  id: string;
+  kind: string;
+  status: string;
+  createdAt: string;
+  createdBy: string;
+  finishedAt: string | null;
+  error: string | null;
+  errorCode: string | null;
+  progress: { percent: number; phase: string; done: number | null; total: number | null };
+  options?: string;
+  result?: string | null;
+  logs?: string[];
+}

@@ -49,7 +49,9 @@ export function createDataProvider(request: GraphqlRequest): MatchlabDataProvide
     getOne: (async (resource, params) => {
       const local = LOCAL_RESOURCES[resource];
       if (local) {
-        const { item } = await request<{ item: RaRecord }>(local.one, { id: String(params.id) });
+        const answer = await request<{ item?: RaRecord; rows?: RaRecord[] }>(local.one, { id: String(params.id) });
+        const item = local.oneFromRows ? answer.rows?.find((r) => String(r.id) === String(params.id)) : answer.item;
+        if (!item) throw new ApiError(`${resource} ${params.id} not found`, 404, 'NOT_FOUND');
         return { data: item };
       }
       const op = buildOneOperation(resourceDefinition(resource), params.id);

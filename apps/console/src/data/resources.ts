@@ -184,8 +184,9 @@ export const RESOURCES: Record<string, ResourceDefinition> = {
 export interface LocalResourceDefinition {
   /** Query for every row, aliased to `rows` (an array, or a page with `items`), each row with an `id`. */
   all: string;
-  /** Query for one row by id, aliased to `item`. */
+  /** Query for one row by id, aliased to `item` (or to `rows`, a list filtered by the id, with `oneFromRows`). */
   one: string;
+  oneFromRows?: boolean;
   /** Fields matched case-insensitively by the `q` filter. */
   searchFields: string[];
 }
@@ -202,6 +203,17 @@ const TRAINING_JOB_FIELDS = `id kind model strategy status params createdAt crea
 
 const IMPORT_RUN_FIELDS = `id kind format sourceName status strict totalRows inserted updated unchanged duplicates rejected error
   startedAt finishedAt`;
+
+const FEATURE_VIEW_FIELDS = `id: name name entity owner description
+  versions { id version current createdAt fingerprint ttlSeconds eventTimeColumn features { name type description missing }
+             offline { rows entities latestEventTime } online { backend generation rows materializedAt } }`;
+
+const FEATURE_SERVICE_FIELDS = `id: name name owner description
+  versions { id version current createdAt fingerprint features views { view version features }
+             statistics { feature kind type count missingRate mean std min max quantiles categories computedAt }
+             drift { feature psi ks ksPValue drifted recentCount recentMissingRate computedAt } }`;
+
+const FEATURE_JOB_FIELDS = 'id kind status createdAt createdBy finishedAt error errorCode progress { percent phase done total }';
 
 const WEBHOOK_FIELDS = 'id url description events models enabled disabledReason secretHint createdAt createdBy updatedAt';
 
@@ -221,6 +233,23 @@ export const LOCAL_RESOURCES: Record<string, LocalResourceDefinition> = {
     all: `query ConsoleImports { rows: importRuns(limit: 500) { items { ${IMPORT_RUN_FIELDS} } } }`,
     one: `query ConsoleImport($id: ID!) { item: importRun(id: $id) { ${IMPORT_RUN_FIELDS} rejections { line field reason } } }`,
     searchFields: ['sourceName', 'kind', 'format'],
+  },
+  featureViews: {
+    all: `query ConsoleFeatureViews { rows: featureViews { ${FEATURE_VIEW_FIELDS} } }`,
+    one: `query ConsoleFeatureView($id: String) { rows: featureViews(name: $id) { ${FEATURE_VIEW_FIELDS} } }`,
+    oneFromRows: true,
+    searchFields: ['name', 'entity', 'owner', 'description'],
+  },
+  featureServices: {
+    all: `query ConsoleFeatureServices { rows: featureServices { ${FEATURE_SERVICE_FIELDS} } }`,
+    one: `query ConsoleFeatureService($id: String) { rows: featureServices(name: $id) { ${FEATURE_SERVICE_FIELDS} } }`,
+    oneFromRows: true,
+    searchFields: ['name', 'owner', 'description'],
+  },
+  featureJobs: {
+    all: `query ConsoleFeatureJobs { rows: featureJobs(limit: 500) { ${FEATURE_JOB_FIELDS} } }`,
+    one: `query ConsoleFeatureJob($id: ID!) { item: featureJob(id: $id, logLines: 200) { ${FEATURE_JOB_FIELDS} options result logs } }`,
+    searchFields: ['kind', 'createdBy'],
   },
   webhooks: {
     all: `query ConsoleWebhooks { rows: webhooks { ${WEBHOOK_FIELDS} } }`,
