@@ -59,7 +59,7 @@ const env = {
 const workers = [];
 const startWorkers = () => {
   for (let i = 0; i < WORKERS; i++) {
-    const w = spawn(process.execPath, ['dist/apps/worker/src/main.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const w = spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/apps/worker/src/main.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     workers.push(w);
   }
 };

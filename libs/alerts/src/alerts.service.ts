@@ -12,7 +12,7 @@ import { ALERT_MAX_ATTEMPTS, alertRetryDelayMs } from './alert-retry.js';
 import { AlertDeliveryEntity, AlertSubscriptionEntity, type AlertAttempt, type AlertDeliveryStatus, type AlertItem, type SubscriptionStatus } from './alert.entity.js';
 import { AlertRanker } from './alert-ranker.js';
 import { AlertError } from './alerts.errors.js';
-import { eligibleJobs, selectTop, type AlertFilters, type WindowJob } from './compose.js';
+import { eligibleJobs, rankTop, type AlertFilters, type WindowJob } from './compose.js';
 import { renderAlertEmail } from './email-template.js';
 import { AlertMailer } from './mailer.js';
 import { alertWindow, nextDueAt, type ScheduleSpec } from './schedule.js';
@@ -303,7 +303,7 @@ export class AlertsService implements OnModuleDestroy {
     if (live.length === 0) return 'empty';
     const assignment = await this.ranker.assignment(d.candidate_id, { modelRef: d.model_ref });
     const scored = await this.ranker.score(d.candidate_id, assignment.modelRef, live);
-    const top = selectTop(live.map((j) => ({ ...j, score: scored.scores.get(j.id) ?? 0 })), d.top_k);
+    const top = rankTop(live, (j) => scored.scores.get(j.id) ?? 0, d.top_k);
     if (top.length === 0) return 'empty';
     const items: AlertItem[] = top.map((t) => ({ jobId: t.job.id, position: t.position, score: t.job.score, title: t.job.title, company: t.job.companyName, location: [t.job.city, t.job.region, t.job.country].filter(Boolean).join(', ') || null }));
     const rankingId = randomUUID();

@@ -50,10 +50,18 @@ export function normaliseTitle(title: string): string {
     .replace(/\s+/g, ' ');
 }
 
+const duplicateKeys = new WeakMap<WindowJob, string>();
+
+/** Company, normalised title and location; memoised per job object (window job lists are shared between alerts). */
 export function duplicateKey(job: WindowJob): string {
-  const company = job.companyId ?? (job.companyName ?? '').toLowerCase().trim();
-  const where = job.remote && !job.city ? 'remote' : [job.city, job.region, job.country].map((x) => (x ?? '').toLowerCase().trim()).join('|');
-  return `${company}\u0000${normaliseTitle(job.title)}\u0000${where}`;
+  let key = duplicateKeys.get(job);
+  if (key === undefined) {
+    const company = job.companyId ?? (job.companyName ?? '').toLowerCase().trim();
+    const where = job.remote && !job.city ? 'remote' : [job.city, job.region, job.country].map((x) => (x ?? '').toLowerCase().trim()).join('|');
+    key = `${company}\u0000${normaliseTitle(job.title)}\u0000${where}`;
+    duplicateKeys.set(job, key);
+  }
+  return key;
 }
 
 export function isLive(job: WindowJob, nowMs: number): boolean {
@@ -90,17 +98,24 @@ export function eligibleJobs(jobs: WindowJob[], opts: { nowMs: number; alreadySe
  * sorts by score and keeps the top k. An empty result means "send nothing".
  */
 export function selectTop(scored: ScoredWindowJob[], k = DEFAULT_TOP_K): RankedItem[] {
-  const better = (a: ScoredWindowJob, b: ScoredWindowJob) => b.score - a.score || b.postedAt - a.postedAt || compareIds(a.id, b.id);
-  const best = new Map<string, ScoredWindowJob>();
-  for (const j of scored) {
-    const key = duplicateKey(j);
+  return rankTop(scored, (j) => (j as ScoredWindowJob).score, k);
+}
+
+/** {@link selectTop} with scores from a function: only the k kept jobs are copied. */
+export function rankTop(jobs: WindowJob[], scoreOf: (job: WindowJob) => number, k = DEFAULT_TOP_K): RankedItem[] {
+  type Entry = { job: WindowJob; score: number };
+  const better = (a: Entry, b: Entry) => b.score - a.score || b.job.postedAt - a.job.postedAt || compareIds(a.job.id, b.job.id);
+  const best = new Map<string, Entry>();
+  for (const job of jobs) {
+    const e = { job, score: scoreOf(job) };
+    const key = duplicateKey(job);
     const cur = best.get(key);
-    if (!cur || better(j, cur) < 0) best.set(key, j);
+    if (!cur || better(e, cur) < 0) best.set(key, e);
   }
   return [...best.values()]
     .sort(better)
     .slice(0, Math.max(0, k))
-    .map((job, i) => ({ job, position: i + 1 }));
+    .map((e, i) => ({ job: { ...e.job, score: e.score }, position: i + 1 }));
 }
 
 function compareIds(a: string, b: string): number {

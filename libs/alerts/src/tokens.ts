@@ -6,8 +6,12 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  */
 export type TokenPayload = { k: 'u'; s: string } | { k: 'c'; d: string; j: string; p: number };
 
+const keys = new Map<string, Buffer>();
+
 function key(secret: string): Buffer {
-  return createHash('sha256').update(`matchlab-alerts-token:${secret}`).digest();
+  let k = keys.get(secret);
+  if (!k) keys.set(secret, (k = createHash('sha256').update(`matchlab-alerts-token:${secret}`).digest()));
+  return k;
 }
 
 export function sealToken(secret: string, payload: TokenPayload): string {

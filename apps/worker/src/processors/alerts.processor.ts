@@ -9,7 +9,7 @@ import type { Job, Queue } from 'bullmq';
  * Job alerts. `tick` (a repeatable job, every minute) queues every due subscription in batches; each `alert` job
  * is one (subscription, due time) window — composed, ranked, delivered — and `attempt` jobs retry deliveries.
  */
-@Processor(QueueNames.alerts, { concurrency: 16, drainDelay: 1 })
+@Processor(QueueNames.alerts, { concurrency: 32, drainDelay: 1 })
 export class AlertsProcessor extends WorkerHost {
   private readonly logger = new Logger('AlertsProcessor');
 
