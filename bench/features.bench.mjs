@@ -6,6 +6,7 @@
 //      (the LATERAL join of offline-store.service.ts; data generated with generate_series).
 //   node scripts/build.mjs && DATABASE_URL=postgres://postgres@127.0.0.1:5432/<fresh db> REDIS_URL=redis://127.0.0.1:6379 \
 //     node bench/features.bench.mjs [--only online,materialize,pit] [--pit-rows 10000000] [--labels 1000000] [--mat-rows 1000000]
+// Its Redis keys live under QUEUE_PREFIX (default fsbench<pid>, dropped at the end); drop the database afterwards.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
@@ -18,6 +19,7 @@ if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
 }
 process.env.LOG_LEVEL ??= 'warn';
 process.env.MATCHLAB_SEED_ON_START = 'false';
+const ownPrefix = !process.env.QUEUE_PREFIX;
 process.env.QUEUE_PREFIX ??= `fsbench${process.pid}`;
 const { withCliContext } = await import('../dist/apps/cli/src/cli-context.js');
 const { FeaturesCoreModule, FeatureRegistryService, OfflineStoreService, OnlineService, OnlineStore, pointInTimeSql } = await import('../dist/libs/features/src/index.js');
@@ -135,4 +137,17 @@ await withCliContext([FeaturesCoreModule], async (ctx, runtime) => {
   results.embedded = runtime.endpoint.embedded;
 });
 console.log(JSON.stringify(results, null, 2));
+if (ownPrefix) {
+  // The bench's own Redis keys (online values with a 7-day TTL, queue keys): all under its private prefix.
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(process.env.REDIS_URL);
+  let cursor = '0', dropped = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${process.env.QUEUE_PREFIX}:*`, 'COUNT', 5000);
+    cursor = next;
+    if (keys.length) dropped += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+  console.error(`dropped ${dropped} Redis keys under ${process.env.QUEUE_PREFIX}:`);
+}
 process.exit(0); // an idle queue connection (BullMQ) of the CLI context would keep the process alive
