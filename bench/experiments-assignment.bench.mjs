@@ -6,6 +6,10 @@
 //      the queue worker uses (one transaction per batch, dedupe by ranking id; 5% of lists are sent twice).
 //   node scripts/build.mjs && node bench/experiments-assignment.bench.mjs [--users 200000] [--rounds 5]
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/<fresh db> node bench/experiments-assignment.bench.mjs --only logging [--lists 50000]
+//   3. the whole path: ExperimentsService.logRanking (as the API calls it) → batches on the `experiments` BullMQ queue →
+//      the worker's ExperimentsProcessor → PostgreSQL; times logRanking calls (serving must not wait) and lists/s until
+//      every list is stored. Needs DATABASE_URL and REDIS_URL:
+//   DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379 node bench/experiments-assignment.bench.mjs --only queue [--lists 50000]
 import { cpus, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -117,5 +121,53 @@ if (only.has('logging')) {
     console.log(`  ${Math.round(LISTS / s).toLocaleString('en')} unique lists/s = ${Math.round((LISTS * 20) / s).toLocaleString('en')} items/s (target 5,000 lists/s of 20 items)`);
     console.log(`  stored ${stored.lists.toLocaleString('en')} lists and ${stored.items.toLocaleString('en')} items (expected ${LISTS.toLocaleString('en')} and ${(LISTS * 20).toLocaleString('en')}; ${duplicates} repeats ignored) → ${stored.lists === LISTS && stored.items === LISTS * 20 ? 'no loss, no duplicates' : 'MISMATCH'}`);
     await pool.end();
+  }
+}
+
+if (only.has('queue')) {
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
+    console.error('\nqueue: set DATABASE_URL (a fresh PostgreSQL database) and REDIS_URL to run it');
+  } else {
+    process.env.LOG_LEVEL ??= 'warn';
+    process.env.MATCHLAB_SEED_ON_START = 'false';
+    process.env.QUEUE_PREFIX ??= `expbench${process.pid}`;
+    const LISTS = Number(args.lists ?? 50_000);
+    const { withCliContext } = await import(new URL('apps/cli/src/cli-context.js', dist).href);
+    const { ExperimentsCoreModule, ExperimentsService } = await import(new URL('libs/experiments/src/index.js', dist).href);
+    const { ExperimentsProcessor } = await import(new URL('apps/worker/src/processors/experiments.processor.js', dist).href);
+    const { DataSource } = await import('typeorm');
+    class BenchWorkerModule {}
+    await withCliContext([{ module: BenchWorkerModule, imports: [ExperimentsCoreModule], providers: [ExperimentsProcessor] }], async (ctx) => {
+      const service = ctx.get(ExperimentsService);
+      const db = ctx.get(DataSource);
+      const key = `queue-bench-${Date.now().toString(36)}`;
+      await service.create({ key, variants: [{ key: 'control', weight: 0.5, modelRef: 'jobs-als@champion' }, { key: 'treatment', weight: 0.5, modelRef: 'jobs-als@challenger' }], primaryMetric: 'click_rate' }, 'bench');
+      await service.start(key);
+      const jobIds = Array.from({ length: 20 }, (_, p) => String(1000 + p));
+      const scores = Array.from({ length: 20 }, (_, p) => 1 - p / 20);
+      const lat = new Float64Array(LISTS);
+      const t0 = performance.now();
+      for (let i = 0; i < LISTS; i++) {
+        const c0 = process.hrtime.bigint();
+        await service.logRanking({ experimentKey: key, unitId: String(1 + (i % 20000)), jobIds, scores });
+        lat[i] = Number(process.hrtime.bigint() - c0) / 1000;
+        // pace at ~10,000 lists/s in 1,000-list slices, like a busy API, leaving the event loop to the queue and worker
+        if (i % 1000 === 999) await new Promise((r) => setTimeout(r, Math.max(0, t0 + (i + 1) / 10 - performance.now())));
+      }
+      const logged = performance.now();
+      await service.flush();
+      const expId = (await service.get(key)).id;
+      let stored = 0;
+      while (stored < LISTS && performance.now() - logged < 120_000) {
+        stored = (await db.query('SELECT count(*)::int AS n FROM experiment_rankings WHERE experiment_id = $1', [expId]))[0].n;
+        if (stored < LISTS) await new Promise((r) => setTimeout(r, 20));
+      }
+      const done = performance.now();
+      const items = (await db.query('SELECT count(*)::int AS n FROM experiment_exposure_items WHERE experiment_key = $1', [key]))[0].n;
+      lat.sort();
+      const q = (p) => lat[Math.min(LISTS - 1, Math.floor(p * LISTS))].toFixed(1);
+      console.log(`\nqueue path: ${LISTS.toLocaleString('en')} logRanking calls in ${((logged - t0) / 1000).toFixed(2)} s (p50 ${q(0.5)} µs, p99 ${q(0.99)} µs per call); all stored after ${((done - t0) / 1000).toFixed(2)} s`);
+      console.log(`  ${Math.round(stored / ((done - t0) / 1000)).toLocaleString('en')} lists/s end to end; stored ${stored.toLocaleString('en')} lists and ${items.toLocaleString('en')} items (expected ${LISTS.toLocaleString('en')} and ${(LISTS * 20).toLocaleString('en')}) → ${stored === LISTS && items === LISTS * 20 ? 'no loss' : 'MISMATCH'}`);
+    });
   }
 }

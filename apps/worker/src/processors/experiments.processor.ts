@@ -8,7 +8,7 @@ import type { Job } from 'bullmq';
  * Exposure logs: each `exposures` job is a batch of served rankings, written in one transaction. A retried or
  * duplicated job writes nothing twice (ranking ids are event ids).
  */
-@Processor(QueueNames.experiments, { concurrency: 2, drainDelay: 1 })
+@Processor(QueueNames.experiments, { concurrency: 4, drainDelay: 1 })
 export class ExperimentsProcessor extends WorkerHost {
   constructor(@Inject(ExperimentsService) private readonly experiments: ExperimentsService) {
     super();
