@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { ExperimentsService } from '@app/experiments';
 import { candidateFeatures, ModelServing, SnapshotService } from '@app/training';
 import type { CandidateQuery } from '@app/recsys';
 import { randomUUID } from 'node:crypto';
@@ -40,16 +41,36 @@ export class AlertRanker {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ModelServing) private readonly serving: ModelServing,
     @Inject(SnapshotService) private readonly snapshots: SnapshotService,
+    @Inject(ExperimentsService) private readonly experiments: ExperimentsService,
   ) {}
 
   /**
-   * THE plug point for experiments (libs/experiments): look up the running experiment's assignment of this candidate
-   * and return its variant's model reference, experiment key and variant name. Until that lib is wired in, every
-   * candidate gets the subscription's model or the champion alias, with no variant.
+   * THE plug point for experiments: the running experiment this candidate is enrolled in (libs/experiments
+   * `servingAssignment`, the candidate id as unit) decides the model when its variant names a model reference; the
+   * experiment key and variant are then logged with the alert. Variants defined by a strategy alone cannot rank
+   * alerts (alerts serve registry models), so such candidates get the default model and no variant. Outside any
+   * experiment: the subscription's model reference, else `ALERTS_MODEL_REF` (the champion alias).
    */
   async assignment(candidateId: string, sub?: Pick<AlertSubscriptionEntity, 'modelRef'> | null): Promise<RankingAssignment> {
-    void candidateId;
-    return { modelRef: sub?.modelRef || this.config.alerts.modelRef, experimentKey: null, variant: null };
+    const fallback = sub?.modelRef || this.config.alerts.modelRef;
+    let a: Awaited<ReturnType<ExperimentsService['servingAssignment']>> = null;
+    try {
+      a = await this.experiments.servingAssignment(candidateId);
+    } catch (err) {
+      this.logger.warn(`experiment assignment of candidate ${candidateId} failed (${(err as Error).message}); ranking with ${fallback}`);
+    }
+    if (a?.modelRef) return { modelRef: a.modelRef, experimentKey: a.experimentKey, variant: a.variant };
+    return { modelRef: fallback, experimentKey: null, variant: null };
+  }
+
+  /** Logs a served list as an experiment exposure (best effort: the alert or answer itself never fails on it). */
+  async logExposure(a: RankingAssignment, candidateId: string, rankingId: string, items: Array<{ jobId: string; score: number }>, modelVersion: string | null): Promise<void> {
+    if (!a.experimentKey || !a.variant || items.length === 0) return;
+    try {
+      await this.experiments.logRanking({ experimentKey: a.experimentKey, unitId: candidateId, variant: a.variant, rankingId, jobIds: items.map((i) => i.jobId), scores: items.map((i) => i.score), modelVersion });
+    } catch (err) {
+      this.logger.warn(`exposure of ranking ${rankingId} not logged to experiment ${a.experimentKey}: ${(err as Error).message}`);
+    }
   }
 
   async score(candidateId: string, modelRef: string, jobs: WindowJob[]): Promise<ScoredWindow> {
@@ -102,7 +123,9 @@ export class AlertRanker {
       .filter((i) => !filtered || matchesFilters(toWindowJob(i.job), filters))
       .slice(0, limit)
       .map((i, n) => ({ position: n + 1, score: i.score, job: i.job }));
-    return { rankingId: randomUUID(), assignment, model: rec.served.model, version: rec.served.version, items };
+    const rankingId = randomUUID();
+    await this.logExposure(assignment, candidateId, rankingId, items.map((i) => ({ jobId: String(i.job.id), score: i.score })), `${rec.served.model}/${rec.served.version}`);
+    return { rankingId, assignment, model: rec.served.model, version: rec.served.version, items };
   }
 }
 

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { ExperimentsService } from '@app/experiments';
 import { TrainingService } from '@app/training';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
@@ -108,5 +109,27 @@ describe('alert ranking by the champion model', () => {
     expect(payload.data).toMatchObject({ modelVersion: 1, rankingId: d!.rankingId });
     const impressions = (await sql.query(`SELECT job_id::text AS job, position FROM interactions WHERE type = 'impression' AND ranking_id = $1 ORDER BY position`, [d!.rankingId])).rows;
     expect(impressions).toEqual([{ job: jobs['popular'], position: 1 }, { job: jobs['liked'], position: 2 }, { job: jobs['fresh'], position: 3 }]);
+  });
+
+  it("inside a running experiment the variant's model ranks, and the alert and rankedJobs carry the experiment key and variant", async () => {
+    const experiments = app.get(ExperimentsService);
+    await experiments.create({ key: 'alert-models', variants: [{ key: 'control', weight: 0.5, modelRef: 'jobs/1', strategy: null }, { key: 'treatment', weight: 0.5, modelRef: 'jobs/1', strategy: null }], primaryMetric: 'click_rate' }, 'test');
+    await experiments.start('alert-models');
+    const other = (await sql.query(`INSERT INTO candidates (source, external_id, name) VALUES ('test', 'exp1', 'Exp') RETURNING id::text AS id`)).rows[0].id as string;
+    const assigned = await experiments.servingAssignment(other);
+    expect(assigned).toMatchObject({ experimentKey: 'alert-models', modelRef: 'jobs/1' });
+
+    const ranked = (await gql('query($c: ID!) { rankedJobs(candidateId: $c, limit: 2) { modelRef experimentKey variant modelVersion jobs { position } } }', { c: other })).rankedJobs;
+    expect(ranked).toMatchObject({ modelRef: 'jobs/1', experimentKey: 'alert-models', variant: assigned!.variant, modelVersion: 1 });
+
+    const alerts = app.get(AlertsService);
+    const { subscription } = await alerts.subscribe({ candidateId: other, channel: 'webhook', webhookUrl: hookUrl, frequency: 'daily', timeZone: 'UTC', sendHour: 9 }, 'test');
+    const due = new Date(Date.now() - 1000);
+    await sql.query(`UPDATE alert_subscriptions SET next_due_at = $2 WHERE id = $1`, [subscription.id, due]);
+    expect(await alerts.processAlert(subscription.id, due.getTime())).toMatchObject({ outcome: 'sent' });
+    const [d] = await alerts.deliveries({ subscriptionId: subscription.id });
+    expect(d).toMatchObject({ modelRef: 'jobs/1', modelVersion: 1, experimentKey: 'alert-models', variant: assigned!.variant });
+    const impressions = (await sql.query(`SELECT DISTINCT experiment_key, variant FROM interactions WHERE ranking_id = $1`, [d!.rankingId])).rows;
+    expect(impressions).toEqual([{ experiment_key: 'alert-models', variant: assigned!.variant }]);
   });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ExperimentsCoreModule } from '@app/experiments';
 import { TrainingCoreModule } from '@app/training';
 import { AlertDeliveryEntity, AlertSubscriptionEntity } from './alert.entity.js';
 import { AlertRanker } from './alert-ranker.js';
@@ -11,7 +12,7 @@ export const alertsResolvers = [AlertsResolver];
 
 /** Subscriptions, composition, delivery (worker, CLI, API). The `alerts` queue comes from QueueModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity]), TrainingCoreModule],
+  imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity]), TrainingCoreModule, ExperimentsCoreModule],
   providers: [AlertsService, AlertRanker],
   exports: [AlertsService, AlertRanker],
 })

@@ -430,6 +430,9 @@ export class AlertsService implements OnModuleDestroy {
       [d.id, JSON.stringify([attempt]), status, d.attempts, d.candidate_id, d.items.map((i) => i.jobId), d.items.map((i) => i.position), d.ranking_id, d.experiment_key, d.variant, d.subscription_id, d.window_end],
     );
     if (rows[0]!.n === 0) return { outcome: 'skipped', deliveryId: d.id, reason: 'attempt recorded elsewhere' };
+    if (d.experiment_key && d.variant) {
+      await this.ranker.logExposure({ modelRef: d.model_ref ?? '', experimentKey: d.experiment_key, variant: d.variant }, d.candidate_id, d.ranking_id!, d.items, null);
+    }
     return { outcome: 'sent', deliveryId: d.id, items: d.items.length };
   }
 
