@@ -6,9 +6,11 @@ import type { Job, Queue } from 'bullmq';
 
 /**
  * Feature-store jobs: compute (market tables → offline store), materialize (offline → online, with progress)
- * and drift (online values vs training statistics). Concurrency 1: these are I/O-heavy bulk jobs.
+ * and drift (online values vs training statistics). Concurrency 1: these are I/O-heavy bulk jobs. drainDelay 1 s:
+ * "materialise now" is interactive, and where the queue's NOTIFY does not reach the worker (embedded PGlite) an
+ * idle worker would otherwise look for new jobs only every 5 s.
  */
-@Processor(QueueNames.features, { concurrency: 1, lockDuration: 120_000 })
+@Processor(QueueNames.features, { concurrency: 1, lockDuration: 120_000, drainDelay: 1 })
 export class FeaturesProcessor extends WorkerHost {
   private readonly logger = new Logger('FeaturesProcessor');
 
