@@ -64,6 +64,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   UNKNOWN_TIME_ZONE: 'BAD_USER_INPUT',
   INVALID_SEND_HOUR: 'BAD_USER_INPUT',
   INVALID_TOKEN: 'BAD_USER_INPUT',
+  IDEMPOTENCY_KEY_REUSED: 'UNPROCESSABLE_ENTITY',
 };
 
 type DomainError = Error & { code: string; details?: unknown };

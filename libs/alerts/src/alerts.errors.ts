@@ -7,7 +7,8 @@ export type AlertErrorCode =
   | 'UNKNOWN_TIME_ZONE'
   | 'INVALID_SEND_HOUR'
   | 'INVALID_TOKEN'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED';
 
 /** The alert domain's one error class; codes are mapped to GraphQL in apps/api/src/graphql-errors.ts. */
 export class AlertError extends Error {

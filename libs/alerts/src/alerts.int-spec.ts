@@ -341,4 +341,24 @@ describe('job alerts', () => {
     const history = await gql('query($c: ID!) { alertHistory(candidateId: $c) { status channel } }', { c: candidate });
     expect(history.data.alertHistory.filter((h: any) => h.status === 'sent').length).toBeGreaterThanOrEqual(3);
   });
+
+  it('Idempotency-Key: a replay returns the first result (marked), a different body with the same key is refused', async () => {
+    const post = (query: string, variables: Record<string, unknown>, key: string) =>
+      request(app.getHttpServer()).post('/graphql').set('authorization', `Bearer ${admin}`).set('idempotency-key', key).send({ query, variables });
+    const q = 'mutation($i: SubscribeAlertsInput!) { subscribeAlerts(input: $i) { subscription { id email } } }';
+    const input = { candidateId: candidate, channel: 'email', email: 'idem@example.org', frequency: 'daily', timeZone: 'UTC' };
+    const first = await post(q, { i: input }, 'key-1');
+    const again = await post(q, { i: input }, 'key-1');
+    expect(first.body.errors).toBeUndefined();
+    expect(again.body.data).toEqual(first.body.data);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await sql.query(`SELECT count(*)::int AS n FROM alert_subscriptions WHERE email = 'idem@example.org'`)).rows[0].n).toBe(1);
+    const other = await post(q, { i: { ...input, email: 'other@example.org' } }, 'key-1');
+    expect(other.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNPROCESSABLE_ENTITY', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    // A typed error is kept as the first result too.
+    const bad = { ...input, email: 'not-an-address' };
+    expect((await post(q, { i: bad }, 'key-2')).body.errors?.[0]?.extensions?.reason).toBe('INVALID_EMAIL');
+    expect((await post(q, { i: bad }, 'key-2')).body.errors?.[0]?.extensions?.reason).toBe('INVALID_EMAIL');
+  });
 });

@@ -6,6 +6,7 @@ import { AlertDeliveryEntity, AlertSubscriptionEntity } from './alert.entity.js'
 import { AlertRanker } from './alert-ranker.js';
 import { AlertsController } from './alerts.controller.js';
 import { AlertsResolver } from './alerts.resolver.js';
+import { AlertIdempotency } from './idempotency.js';
 import { AlertsService } from './alerts.service.js';
 
 export const alertsResolvers = [AlertsResolver];
@@ -19,5 +20,5 @@ export const alertsResolvers = [AlertsResolver];
 export class AlertsCoreModule {}
 
 /** The API side: GraphQL resolvers and the unsubscribe / click-tracking HTTP routes. */
-@Module({ imports: [AlertsCoreModule], providers: alertsResolvers, controllers: [AlertsController], exports: [AlertsCoreModule] })
+@Module({ imports: [AlertsCoreModule], providers: [...alertsResolvers, AlertIdempotency], controllers: [AlertsController], exports: [AlertsCoreModule] })
 export class AlertsModule {}

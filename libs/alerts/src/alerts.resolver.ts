@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@app/auth';
 import { toJobModel } from '@app/market';
 import { AlertDeliveryModel, AlertSubscriptionModel, RankedJobsModel, SubscribedAlertModel } from './alert.model.js';
@@ -7,12 +8,28 @@ import { AlertRanker } from './alert-ranker.js';
 import { AlertError } from './alerts.errors.js';
 import { toAlertDeliveryModel, toSubscriptionModel } from './alerts.mapper.js';
 import { AlertsService } from './alerts.service.js';
+import { AlertIdempotency } from './idempotency.js';
+
+type HttpContext = { req?: Request; res?: Response };
 import { AlertDeliveryFilter, AlertFiltersInput, SubscribeAlertsInput, UpdateAlertSubscriptionInput } from './dto/alert.inputs.js';
 
 /** The alert API for downstream apps (API keys with the `alerts` permission). */
 @Resolver(() => AlertSubscriptionModel)
 export class AlertsResolver {
-  constructor(@Inject(AlertsService) private readonly service: AlertsService, @Inject(AlertRanker) private readonly ranker: AlertRanker) {}
+  constructor(
+    @Inject(AlertsService) private readonly service: AlertsService,
+    @Inject(AlertRanker) private readonly ranker: AlertRanker,
+    @Inject(AlertIdempotency) private readonly idempotency: AlertIdempotency,
+  ) {}
+
+  /** Runs a mutation under the request's Idempotency-Key (if any); a replay is marked with `Idempotent-Replayed: true`. */
+  private async idempotent<T>(ctx: HttpContext, who: Principal, operation: string, args: unknown, fn: () => Promise<T>): Promise<T> {
+    const header = ctx.req?.headers['idempotency-key'];
+    const key = Array.isArray(header) ? header[0] : header;
+    const { value, replayed } = await this.idempotency.run(`${who.label}:${operation}`, key, args, fn);
+    if (replayed) ctx.res?.setHeader('Idempotent-Replayed', 'true');
+    return value;
+  }
 
   @RequirePermission('alerts')
   @Query(() => RankedJobsModel, { description: "Jobs ranked for a candidate by the model of their experiment variant (or the champion), with a ranking id to log interactions with." })
@@ -32,21 +49,23 @@ export class AlertsResolver {
 
   @RequirePermission('alerts')
   @Mutation(() => SubscribedAlertModel, { description: 'Subscribe a candidate to job alerts by email or signed webhook.' })
-  async subscribeAlerts(@Args('input') input: SubscribeAlertsInput, @CurrentPrincipal() who: Principal): Promise<SubscribedAlertModel> {
-    const { subscription, secret } = await this.service.subscribe({ ...input, filters: input.filters ?? undefined }, who.label);
-    return { subscription: toSubscriptionModel(subscription), secret };
+  async subscribeAlerts(@Args('input') input: SubscribeAlertsInput, @CurrentPrincipal() who: Principal, @Context() ctx: HttpContext): Promise<SubscribedAlertModel> {
+    return this.idempotent(ctx, who, 'subscribeAlerts', input, async () => {
+      const { subscription, secret } = await this.service.subscribe({ ...input, filters: input.filters ?? undefined }, who.label);
+      return { subscription: toSubscriptionModel(subscription), secret };
+    });
   }
 
   @RequirePermission('alerts')
   @Mutation(() => AlertSubscriptionModel, { description: 'Change preferences; status active/paused resumes or pauses.' })
-  async updateAlertSubscription(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateAlertSubscriptionInput): Promise<AlertSubscriptionModel> {
-    return toSubscriptionModel(await this.service.update(id, { ...input, filters: input.filters === undefined ? undefined : input.filters }));
+  async updateAlertSubscription(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateAlertSubscriptionInput, @CurrentPrincipal() who: Principal, @Context() ctx: HttpContext): Promise<AlertSubscriptionModel> {
+    return this.idempotent(ctx, who, 'updateAlertSubscription', { id, input }, async () => toSubscriptionModel(await this.service.update(id, { ...input, filters: input.filters === undefined ? undefined : input.filters })));
   }
 
   @RequirePermission('alerts')
   @Mutation(() => AlertSubscriptionModel)
-  async unsubscribe(@Args('id', { type: () => ID }) id: string): Promise<AlertSubscriptionModel> {
-    return toSubscriptionModel(await this.service.unsubscribe(id, 'unsubscribed through the API'));
+  async unsubscribe(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() who: Principal, @Context() ctx: HttpContext): Promise<AlertSubscriptionModel> {
+    return this.idempotent(ctx, who, 'unsubscribe', { id }, async () => toSubscriptionModel(await this.service.unsubscribe(id, 'unsubscribed through the API')));
   }
 
   @RequirePermission('alerts')
