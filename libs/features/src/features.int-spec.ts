@@ -223,7 +223,7 @@ describe('feature store (real database; Redis online store when REDIS_URL is set
       expect(norm).toBeCloseTo(1, 3);
     }, 120_000);
 
-    it('builds a leak-free training set from impressions: engagement as of the latest step at or before each impression', async () => {
+    it('builds a leak-free training set from impressions (engagement as of the latest step at or before each impression) and ranks its features', async () => {
       const sets = app.get(TrainingSetService);
       const lines: string[] = [];
       const summary = await sets.export({ service: 'job_alert_ranker', format: 'jsonl', source: { interactions: { from: new Date(FIXTURE_END.getTime() - 7 * DAY), to: FIXTURE_END } } }, (c) => { lines.push(c); });
@@ -247,6 +247,21 @@ describe('feature store (real database; Redis online store when REDIS_URL is set
       expect(rows.every((r) => typeof r['candidate_job_match.skill_relevance'] === 'number')).toBe(true);
       const stats = await app.get(StatisticsService).list((await registry.resolveService('job_alert_ranker')).id);
       expect(stats.find((s) => s.feature === 'candidate_engagement.ctr_7d')).toMatchObject({ type: 'float', stats: { kind: 'numeric', count: rows.length } });
+
+      // Feature selection over the same labels: MI, chi-square and the hybrid blender's (logistic regression) importance per feature.
+      const ranked = await graphql<any>(app, `query($from: DateTime!, $to: DateTime!) { featureRanking(input: { service: "job_alert_ranker", interactions: { from: $from, to: $to } }) {
+        rows positives ranking { feature mutualInformation chiSquare chiSquarePValue coefficient importance missingRate } } }`,
+      { from: new Date(FIXTURE_END.getTime() - 7 * DAY).toISOString(), to: FIXTURE_END.toISOString() }, admin);
+      expect(ranked.errors).toBeUndefined();
+      const r = ranked.data.featureRanking;
+      expect(r.rows).toBe(rows.length);
+      expect(r.positives).toBe(rows.filter((x) => x.label === 1).length);
+      expect(r.ranking.length).toBeGreaterThan(20);
+      const mi = r.ranking.map((x: any) => x.mutualInformation);
+      expect(mi).toEqual([...mi].sort((a: number, b: number) => b - a));
+      const importances = r.ranking.map((x: any) => x.importance).filter((x: number | null) => x !== null);
+      expect(importances.length).toBeGreaterThan(0);
+      expect(importances.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 6);
     }, 60_000);
   });
 
