@@ -13,6 +13,21 @@ export class QueueBackendInfo {
   constructor(readonly backend: 'redis' | 'postgres') {}
 }
 
+/** The longest an idle worker on the PostgreSQL backend sleeps before it looks for new jobs itself, in seconds. */
+export const POSTGRES_MAX_BLOCK_SECONDS = 3;
+
+/**
+ * BullMQ's PostgreSQL backend, with idle workers that never sleep longer than POSTGRES_MAX_BLOCK_SECONDS. BullMQ
+ * wakes a worker by NOTIFY and otherwise lets it sleep until its queue's next delayed job, up to an hour. On
+ * embedded PGlite every socket shares one session and the NOTIFY does not reach the worker, so a queue with an
+ * hourly schedule (feature drift) held every new job for up to an hour. A few cheap queries every 3 s are the price.
+ */
+export const pollingPostgresBackend: typeof createPostgresBackend = (name, opts, factoryOpts) => {
+  const backend = createPostgresBackend(name, opts, factoryOpts);
+  Object.defineProperty(backend, 'maximumBlockTimeout', { value: POSTGRES_MAX_BLOCK_SECONDS });
+  return backend;
+};
+
 /**
  * BullMQ on Redis when REDIS_URL is set; otherwise on BullMQ's own PostgreSQL backend (the same
  * processors, no Redis). A separate queue database (always so on embedded PGlite, which cannot give each
@@ -22,7 +37,7 @@ export function queueConnectionOptions(config: AppConfig, endpoint: DatabaseEndp
   if (config.redisUrl) {
     return { connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }), prefix: config.queuePrefix };
   }
-  setDefaultBackendFactory(createPostgresBackend as never);
+  setDefaultBackendFactory(pollingPostgresBackend as never);
   const connection = {
     connectionString: endpoint.queueUrl,
     schema: endpoint.separateQueueDatabase ? 'public' : `${config.queuePrefix.replace(/-/g, '_')}_queue`,
