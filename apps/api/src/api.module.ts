@@ -7,6 +7,7 @@ import { AuthModule } from '@app/auth';
 import { IngestModule } from '@app/ingest';
 import { EvaluationModule } from '@app/evaluation';
 import { ExperimentsModule } from '@app/experiments';
+import { StatisticsModule } from '@app/statistics';
 import { FeaturesModule } from '@app/features';
 import { EvaluationJobsModule } from '@app/evaluation-jobs';
 import { MarketModule } from '@app/market';
@@ -29,7 +30,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule];
 
 @Module({})
 export class ApiModule {

@@ -9,6 +9,7 @@ import { MarketError } from '@app/market';
 import { RecsysError } from '@app/recsys';
 import { RegistryError } from '@app/registry';
 import { SimulatorError } from '@app/simulator';
+import { StatisticsError } from '@app/statistics';
 import { TrainingError } from '@app/training';
 import { WebhookError } from '@app/webhooks';
 import type { GraphQLFormattedError } from 'graphql';
@@ -64,11 +65,13 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   UNKNOWN_TIME_ZONE: 'BAD_USER_INPUT',
   INVALID_SEND_HOUR: 'BAD_USER_INPUT',
   INVALID_TOKEN: 'BAD_USER_INPUT',
+  // statistics: too few units for the requested statistic
+  INSUFFICIENT_DATA: 'FAILED_PRECONDITION',
   IDEMPOTENCY_KEY_REUSED: 'UNPROCESSABLE_ENTITY',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

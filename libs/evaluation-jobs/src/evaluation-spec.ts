@@ -1,4 +1,5 @@
 import { DEFAULT_RELEVANCE, EvaluationError, RANK_METRICS, validateRelevance, type Gain, type RankMetric, type RelevanceConfig, type SplitProtocol } from '@app/evaluation';
+import { INTERACTION_TYPES } from '@app/market';
 
 /**
  * Pure: turns a start request into the recorded specification of an evaluation (defaults filled in, every
@@ -13,7 +14,6 @@ export const DEFAULT_KS = [5, 10, 20];
 export const MAX_K = 200;
 export const MAX_SHARDS = 64;
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
-export const INTERACTION_TYPES = ['impression', 'click', 'save', 'apply', 'dismiss'] as const;
 
 /** What defines the split and the metric values: two evaluations are comparable only when this is equal. */
 export interface EvaluationProtocol {

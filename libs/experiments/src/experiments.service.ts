@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { INTERACTION_TYPES } from '@app/market';
 import { QueueNames } from '@app/queue';
 import { parseModelRef, RegistryService } from '@app/registry';
 import type { Queue } from 'bullmq';
@@ -70,7 +71,6 @@ export interface VariantResult extends VariantCounts {
 /** An assignment as served: the pure result, or `not_running` / `sticky` (kept from an earlier phase). */
 export type AssignmentView = Omit<Assignment, 'reason'> & { reason: Assignment['reason'] | 'not_running' | 'sticky'; experimentKey: string; phase: number; status: ExperimentStatus };
 
-export const INTERACTION_TYPES = ['impression', 'click', 'save', 'apply', 'dismiss'] as const;
 const KEY = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 const TRANSITIONS: Record<string, ExperimentStatus[]> = {
   start: ['draft', 'paused'],

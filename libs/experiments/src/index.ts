@@ -1,5 +1,5 @@
 export { ExperimentsModule, ExperimentsCoreModule, experimentsResolvers } from './experiments.module.js';
-export { ExperimentsService, INTERACTION_TYPES, type ExperimentDefinition, type ExperimentPatch, type ServedRanking, type InteractionEvent, type VariantResult, type AssignmentView } from './experiments.service.js';
+export { ExperimentsService, type ExperimentDefinition, type ExperimentPatch, type ServedRanking, type InteractionEvent, type VariantResult, type AssignmentView } from './experiments.service.js';
 export { ExperimentError, type ExperimentErrorCode } from './experiments.errors.js';
 export { ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity, type ExperimentStatus, type ExperimentDecision, type StoredVariant } from './experiment.entity.js';
 export * from './assignment.js';

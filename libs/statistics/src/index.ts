@@ -5,3 +5,4 @@ export * from './power.js';
 export * from './interleaving.js';
 export * from './group-sequential.js';
 export { buildPanel, simulateExperiments, plannedFractions, type Panel, type PanelOptions, type SimulationOptions, type SimulationResult, type MetricRates } from './calibration.js';
+export { StatisticsModule } from './statistics.module.js';

@@ -27,7 +27,7 @@ export class SnapshotService {
     const interactions: InteractionRow[] = await this.db.query(
       `SELECT i.candidate_id::text AS candidate_id, i.job_id::text AS job_id, i.type, extract(epoch FROM i.occurred_at)::float8 AS t
          FROM interactions i JOIN candidates c ON c.id = i.candidate_id
-        WHERE c.consent_training AND i.occurred_at < $1 ${opts.includeImpressions ? '' : "AND i.type <> 'impression'"}
+        WHERE c.consent_training AND i.occurred_at < $1 AND i.type <> 'unsubscribe' ${opts.includeImpressions ? '' : "AND i.type <> 'impression'"}
         ORDER BY i.occurred_at, i.id`,
       [cutoff],
     );

@@ -29,6 +29,13 @@ describe('buildSnapshot', () => {
     expect(info.cutoff).toBe(new Date(1_000_000).toISOString());
   });
 
+  it('skips interaction types without a training weight (an unsubscribe is about the alert, not the job)', () => {
+    const unsubscribe = { ...x('1', '1', 'click', 5), type: 'unsubscribe' } as unknown as InteractionRow;
+    const { snapshot, info } = buildSnapshot([job('1')], [cand('1')], [unsubscribe, x('1', '1', 'click', 6)], { cutoff: new Date(10_000) });
+    expect(Array.from(snapshot.interactions.weight)).toEqual([1]);
+    expect(info.interactionTypes).toEqual(['click']);
+  });
+
   it('includes impressions only when asked, as weak positives', () => {
     const { snapshot } = buildSnapshot([job('1')], [cand('1')], [x('1', '1', 'impression', 5)], { cutoff: new Date(10_000), includeImpressions: true });
     expect(Array.from(snapshot.interactions.weight)).toEqual([0.25]);

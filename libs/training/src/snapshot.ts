@@ -103,6 +103,7 @@ export function buildSnapshot(jobs: JobRow[], candidates: CandidateRow[], intera
   const kept: Array<{ u: number; j: number; w: number; t: number; type: InteractionType }> = [];
   const types = new Set<string>();
   for (const x of interactions) {
+    if (!(x.type in INTERACTION_WEIGHTS)) continue; // e.g. unsubscribe: about the alert, not the job
     if (x.type === 'impression' && !opts.includeImpressions) continue;
     if (!(x.t < cutoff)) continue;
     if (opts.keep && !opts.keep(x)) continue;

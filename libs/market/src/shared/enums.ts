@@ -14,5 +14,5 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const EDUCATION_LEVELS = ['none', 'high_school', 'associate', 'bachelor', 'master', 'phd'] as const;
 export type EducationLevel = (typeof EDUCATION_LEVELS)[number];
 
-export const INTERACTION_TYPES = ['impression', 'click', 'save', 'apply', 'dismiss'] as const;
+export const INTERACTION_TYPES = ['impression', 'click', 'save', 'apply', 'dismiss', 'unsubscribe'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
