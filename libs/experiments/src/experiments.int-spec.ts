@@ -214,6 +214,10 @@ describe('experiments', () => {
     expect((await ok('mutation($i: ExperimentInteractionInput!) { recordInteraction(input: $i) { recorded duplicates } }', { i: events[0] })).recordInteraction).toEqual({ recorded: 0, duplicates: 1 });
     const attributed = (await sql.query(`SELECT ranking_id, experiment_key, variant, position, candidate_id::text FROM interactions WHERE event_id = 'clk-0'`)).rows[0];
     expect(attributed).toEqual({ ranking_id: rankingIds[0], experiment_key: 'log', variant: (await service.assignment('log', candidates[0])).variant, position: 1, candidate_id: candidates[0] });
+    // An unsubscribe from the alert that carried a ranking attributes back to it like any other interaction.
+    await ok('mutation($i: ExperimentInteractionInput!) { recordInteraction(input: $i) { recorded } }', { i: { eventId: 'unsub-1', rankingId: rankingIds[1], jobId: jobs[1], type: 'unsubscribe' } });
+    expect((await sql.query(`SELECT type, ranking_id FROM interactions WHERE event_id = 'unsub-1'`)).rows).toEqual([{ type: 'unsubscribe', ranking_id: rankingIds[1] }]);
+    await sql.query(`DELETE FROM interactions WHERE event_id = 'unsub-1'`); // the counts below are about clicks and impressions
 
     const results = (await ok('query { experimentResults(key: "log") { variant units rankings items impressions clicks metrics { metric role value } } }')).experimentResults;
     expect(results.map((r: any) => r.units).reduce((a: number, b: number) => a + b, 0)).toBe(candidates.length);

@@ -176,7 +176,7 @@ export class ExperimentInteractionInput {
   @IsString() @MaxLength(20)
   jobId!: string;
 
-  @Field({ description: 'impression | click | save | apply | dismiss' })
+  @Field({ description: 'impression | click | save | apply | dismiss | unsubscribe' })
   @IsString() @MaxLength(12)
   type!: string;
 
