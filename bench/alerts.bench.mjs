@@ -7,7 +7,9 @@
 //   node scripts/build.mjs && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
 //     node bench/alerts.bench.mjs [--subscribers 100000] [--jobs 200] [--workers 1] [--crash] [--keep]
 import { fork, spawn } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 
@@ -53,7 +55,7 @@ const sinkStats = () => new Promise((r) => { sink.once('message', (m) => r(m.sta
 
 const prefix = `alertsbench${process.pid}`;
 const env = {
-  ...process.env, DATABASE_URL: dbUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', MATCHLAB_SEED_ON_START: 'false', NODE_ENV: 'test',
+  ...process.env, MATCHLAB_DATA_DIR: mkdtempSync(join(tmpdir(), 'matchlab-alertsbench-')), DATABASE_URL: dbUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', MATCHLAB_SEED_ON_START: 'false', NODE_ENV: 'test',
   AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sinkPort), SMTP_POOL_SIZE: '8', ALERTS_PUBLIC_URL: 'https://alerts.example.test',
 };
 const workers = [];
