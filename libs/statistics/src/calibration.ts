@@ -270,17 +270,16 @@ export function simulateExperiments(panel: Panel, opts: SimulationOptions): Simu
   ) as SimulationResult['metrics'];
   const primary = o.peek === 'daily' ? metrics.clicksPerUnit.groupSequentialPeeking! : metrics.clicksPerUnit.fixedHorizon;
   const result: SimulationResult = {
-    kind: o.effect ? 'ab' : 'aa', runs: opts.runs, boundaries: o.peek === 'daily' ? o.boundaries[0]!.map((b) => Number(b.toFixed(4))) : null, alpha: o.alpha, units: o.units, days: o.days, peek: o.peek, sequentialTuning: o.sequentialTuning,
+    runs: opts.runs, alpha: o.alpha, ...(o.effect ? { power: primary, predictedPower: NaN, meanLift: NaN } : { falsePositiveRate: primary }),
+    kind: o.effect ? 'ab' : 'aa', units: o.units, days: o.days, peek: o.peek, sequentialTuning: o.sequentialTuning,
+    boundaries: o.peek === 'daily' ? o.boundaries[0]!.map((b) => Number(b.toFixed(4))) : null,
     rateCi: wilson(Math.round(primary * opts.runs), opts.runs), metrics, srmFlagRate: rate((x) => x.srmFlag), seconds: 0,
   };
   if (o.effect) {
-    result.power = primary;
     const mean = (f: (x: RunOutcome & { sd: number; mean: number }) => number) => outs.reduce((s, x) => s + f(x), 0) / outs.length;
     const lift = mean((x) => x.lift[0]!), sd = Math.sqrt(mean((x) => x.sd * x.sd)), base = mean((x) => x.mean), perArm = mean((x) => (x.units[0]! + x.units[1]!) / 2);
     result.meanLift = lift;
     result.predictedPower = powerAt({ kind: 'mean', baseline: base, sd, relativeMde: lift / base, alpha: o.alpha }, perArm);
-  } else {
-    result.falsePositiveRate = primary;
   }
   result.seconds = Number(((performance.now() - t0) / 1000).toFixed(2));
   return result;
