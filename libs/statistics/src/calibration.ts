@@ -13,7 +13,7 @@ import { respondToList } from '../../simulator/src/behaviour.js';
 import { generateMarket } from '../../simulator/src/generate.js';
 import { Mulberry32 } from '../../simulator/src/prng.js';
 import { utility } from '../../simulator/src/utility.js';
-import { compareArms, srmCheck, summarize, type ArmSummary } from './analysis.js';
+import { compareArms, srmCheck, type ArmSummary } from './analysis.js';
 import { groupSequentialBoundaries } from './group-sequential.js';
 import { powerAt } from './power.js';
 import { SeededRng } from './rng.js';

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const reference: any = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../fixtures/reference.json'), 'utf8'));
 
 /** |actual − expected| ≤ rel·|expected| + abs. */
