@@ -11,16 +11,8 @@ import { dropOnlineKeys } from '../test/redis-cleanup.js';
 import { FeatureRegistryService } from './feature-registry.service.js';
 import { OfflineStoreService } from './offline-store.service.js';
 
-/**
- * Feature jobs queued through GraphQL and run by the worker's FeaturesProcessor (single-process mode), on BullMQ over
- * Redis or PostgreSQL. Not on embedded PGlite: there a new job waited from 25 s to over 90 s before the worker took it
- * (measured on a loaded 2-core machine; every queue's worker polls the one PGlite session). The CLI runs the same job
- * in-process there, which features.int-spec and the CLI tests cover.
- */
-const embedded = !process.env['DATABASE_URL'];
-if (embedded) process.stdout.write('NOTE: skipped "feature jobs on the queue": needs PostgreSQL or Redis for the queue (set DATABASE_URL)\n');
-
-(embedded ? describe.skip : describe)('feature jobs on the queue (API with the worker in-process)', () => {
+/** Feature jobs queued through GraphQL and run by the worker's FeaturesProcessor (single-process mode), on every queue backend. */
+describe('feature jobs on the queue (API with the worker in-process)', () => {
   let db: TestDatabase;
   let app: INestApplication;
   let close: () => Promise<void>;
