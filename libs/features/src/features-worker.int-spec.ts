@@ -55,7 +55,8 @@ describe('feature jobs on the queue (API with the worker in-process)', () => {
 
     const queued = await graphql<any>(app, `mutation { materializeFeatures(input: { service: "queued_service" }) { id status kind } }`, {}, admin);
     expect(queued.errors).toBeUndefined();
-    expect(queued.data.materializeFeatures).toMatchObject({ status: 'queued', kind: 'materialize' });
+    expect(queued.data.materializeFeatures.kind).toBe('materialize');
+    expect(['queued', 'running', 'completed']).toContain(queued.data.materializeFeatures.status); // a Redis worker may already have it
     const job = await waitForJob(queued.data.materializeFeatures.id);
     expect(job).toMatchObject({ status: 'completed', error: null, progress: { percent: 100, phase: 'done' } });
     expect(job.logs.join('\n')).toMatch(/queued_probe\/1: full, generation 1, 25 entities, 25 written to (redis|postgres)/);
