@@ -11,7 +11,7 @@ import { TrainingCoreModule } from '@app/training';
 import { WebhooksCoreModule } from '@app/webhooks';
 import { AlertsProcessor, AlertsScheduler } from './processors/alerts.processor.js';
 import { EvaluationProcessor } from './processors/evaluation.processor.js';
-import { ExperimentsProcessor } from './processors/experiments.processor.js';
+import { ExperimentResultsScheduler, ExperimentsProcessor } from './processors/experiments.processor.js';
 import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
@@ -25,7 +25,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, AlertsProcessor, AlertsScheduler, ExperimentsProcessor],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler],
     };
   }
 }

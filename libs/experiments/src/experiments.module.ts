@@ -4,14 +4,16 @@ import { RegistryCoreModule } from '@app/registry';
 import { ExperimentAssignmentEntity, ExperimentEntity, ExperimentExposureEntity, ExperimentPhaseEntity, ExperimentRankingEntity } from './experiment.entity.js';
 import { ExperimentsResolver } from './experiments.resolver.js';
 import { ExperimentsService } from './experiments.service.js';
+import { ExperimentResultsResolver } from './results/experiment-results.resolver.js';
+import { ExperimentResultsService } from './results/experiment-results.service.js';
 
-export const experimentsResolvers = [ExperimentsResolver];
+export const experimentsResolvers = [ExperimentsResolver, ExperimentResultsResolver];
 
 /** Definitions, assignment and logging (API, worker, CLI). The `experiments` queue comes from QueueModule. */
 @Module({
   imports: [TypeOrmModule.forFeature([ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity]), RegistryCoreModule],
-  providers: [ExperimentsService],
-  exports: [ExperimentsService],
+  providers: [ExperimentsService, ExperimentResultsService],
+  exports: [ExperimentsService, ExperimentResultsService],
 })
 export class ExperimentsCoreModule {}
 

@@ -6,3 +6,5 @@ export * from './assignment.js';
 export { murmur3_32, murmur3_32Bytes } from './murmur3.js';
 export { writeRankings, type RankingEvent } from './exposure-writer.js';
 export { EXPERIMENT_METRICS, METRIC_NAMES, metricValue, type ExperimentMetric, type VariantCounts } from './metrics.js';
+export { ExperimentResultsService, type StoredResults } from './results/experiment-results.service.js';
+export { analyzeExperiment, ANALYSED_METRICS, type ExperimentAnalysis, type MetricComparison, type TimeSeriesPoint, type UnitDayRow, type AnalysisInput } from './results/experiment-analysis.js';
