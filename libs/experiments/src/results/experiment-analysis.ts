@@ -280,32 +280,50 @@ function pick(e: { estimate: number; ciLow: number; ciHigh: number; p: number })
   return { estimate: e.estimate, ciLow: e.ciLow, ciHigh: e.ciHigh, p: e.p };
 }
 
-/** Cumulative lift of the primary metric after each day (units enter on their first day). */
+/**
+ * Cumulative lift of the primary metric after each day (units enter on their first day). Each arm's sums are updated
+ * incrementally: a unit whose totals change on a day swaps its old contribution for the new one, so the series costs
+ * one pass over the rows plus one `compareArms` per day and arm.
+ */
 function timeSeries(input: AnalysisInput, days: string[], pre: ReadonlyMap<string, number> | null, opts: { tuning: number; alpha: number; priorSd: number | null | undefined }): TimeSeriesPoint[] {
   const def = ANALYSED_METRICS[input.primaryMetric];
   if (!def || input.variants.length < 2) return [];
-  const dayIndex = new Map(days.map((d, i) => [d, i]));
-  const byDay = new Map<string, UnitDayRow[]>();
-  for (const r of input.rows) {
-    if (!dayIndex.has(r.day)) continue;
-    (byDay.get(r.day) ?? byDay.set(r.day, []).get(r.day)!).push(r);
-  }
-  const cum = new Map<string, Map<string, Totals>>(input.variants.map((v) => [v.key, new Map()]));
+  const byDay = new Map<string, UnitDayRow[]>(days.map((d) => [d, []]));
+  for (const r of input.rows) byDay.get(r.day)?.push(r);
   const useCuped = pre !== null && def.kind !== 'ratio';
+  const withX = def.kind === 'ratio' || useCuped;
+  const cum = new Map<string, { units: Map<string, Totals>; s: Required<ArmSummary> }>(input.variants.map((v) => [v.key, { units: new Map(), s: { n: 0, sumY: 0, sumY2: 0, sumX: 0, sumX2: 0, sumXY: 0 } }]));
+  const contribute = (s: Required<ArmSummary>, unitId: string, t: Totals, sign: 1 | -1) => {
+    const y = def.y(t);
+    s.sumY += sign * y;
+    s.sumY2 += sign * y * y;
+    if (withX) {
+      const x = def.kind === 'ratio' ? def.den!(t) : (pre!.get(unitId) ?? 0);
+      s.sumX += sign * x;
+      s.sumX2 += sign * x * x;
+      s.sumXY += sign * x * y;
+    }
+  };
+  const summary = (s: Required<ArmSummary>): ArmSummary => (withX ? { ...s } : { n: s.n, sumY: s.sumY, sumY2: s.sumY2 });
   const out: TimeSeriesPoint[] = [];
   const control = input.variants[0]!.key;
   for (const day of days) {
-    for (const r of byDay.get(day) ?? []) {
-      const m = cum.get(r.variant);
-      if (!m) continue;
-      let t = m.get(r.unitId);
-      if (!t) m.set(r.unitId, (t = { ...ZERO }));
+    for (const r of byDay.get(day)!) {
+      const arm = cum.get(r.variant);
+      if (!arm) continue;
+      let t = arm.units.get(r.unitId);
+      if (!t) {
+        arm.units.set(r.unitId, (t = { ...ZERO }));
+        arm.s.n++;
+      } else {
+        contribute(arm.s, r.unitId, t, -1);
+      }
       add(t, r);
+      contribute(arm.s, r.unitId, t, 1);
     }
-    const units = (v: string) => [...cum.get(v)!].map(([unitId, t]) => ({ unitId, t }));
-    const c = armSummary(units(control), def, useCuped ? pre : null);
+    const c = summary(cum.get(control)!.s);
     for (const v of input.variants.slice(1)) {
-      const t = armSummary(units(v.key), def, useCuped ? pre : null);
+      const t = summary(cum.get(v.key)!.s);
       const point: TimeSeriesPoint = { day, variant: v.key, controlUnits: c.n, treatmentUnits: t.n, relativeLift: null, ciLow: null, ciHigh: null, sequentialCiLow: null, sequentialCiHigh: null };
       try {
         const cmp = compare(c, t, def.kind, useCuped, opts);
