@@ -144,16 +144,16 @@ function add(a: Totals, r: Totals): void {
   a.mrrSum += r.mrrSum;
 }
 
-/** Sums of one arm for one metric: y (and x = denominator for ratios, or the pre-period covariate for CUPED). */
-export function armSummary(units: ReadonlyArray<{ unitId: string; t: Totals }>, def: MetricDef, pre: ReadonlyMap<string, number> | null): ArmSummary {
+/** Sums of one arm for one metric: y (and x = denominator for ratios, or the pre-period covariate `pre` for CUPED). */
+export function armSummary(units: ReadonlyArray<{ unitId: string; t: Totals; pre: number }>, def: MetricDef, cuped: boolean): ArmSummary {
   let sy = 0, syy = 0, sx = 0, sxx = 0, sxy = 0;
-  const withX = def.kind === 'ratio' || pre !== null;
+  const withX = def.kind === 'ratio' || cuped;
   for (const u of units) {
     const y = def.y(u.t);
     sy += y;
     syy += y * y;
     if (withX) {
-      const x = def.kind === 'ratio' ? def.den!(u.t) : (pre!.get(u.unitId) ?? 0);
+      const x = def.kind === 'ratio' ? def.den!(u.t) : u.pre;
       sx += x;
       sxx += x * x;
       sxy += x * y;
@@ -200,10 +200,10 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
     if (!t) m.set(r.unitId, (t = { ...ZERO }));
     add(t, r);
   }
-  const unitsOf = (v: string) => [...perArm.get(v)!].map(([unitId, t]) => ({ unitId, t }));
   const allUnits = input.variants.flatMap((v) => [...perArm.get(v.key)!.keys()]);
   const cupedAvailable = hasVariance(input.preClicks, allUnits);
   const pre = cupedAvailable ? input.preClicks! : null;
+  const unitsOf = (v: string) => [...perArm.get(v)!].map(([unitId, t]) => ({ unitId, t, pre: pre?.get(unitId) ?? 0 }));
 
   const unitsPerVariant = input.variants.map((v) => ({ variant: v.key, units: perArm.get(v.key)!.size, weight: v.weight }));
   const srm = input.variants.length >= 2 ? srmCheck(unitsPerVariant.map((u) => u.units), unitsPerVariant.map((u) => u.weight)) : null;
@@ -228,8 +228,8 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
     for (const [metric, role] of roles) {
       const def = ANALYSED_METRICS[metric]!;
       const useCuped = pre !== null && def.kind !== 'ratio';
-      const c = armSummary(controlUnits, def, useCuped ? pre : null);
-      const t = armSummary(treatUnits, def, useCuped ? pre : null);
+      const c = armSummary(controlUnits, def, useCuped);
+      const t = armSummary(treatUnits, def, useCuped);
       const base: MetricComparison = {
         variant: v.key, metric, role, kind: def.kind, controlUnits: c.n, treatmentUnits: t.n,
         controlMean: armMean(c, def.kind), treatmentMean: armMean(t, def.kind),
