@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { KeyValueStore } from '@app/kv';
 import { AlertError, type AlertErrorCode } from './alerts.errors.js';
 
@@ -17,13 +18,14 @@ type Stored = { fp: string; ok: true; value: unknown } | { fp: string; ok: false
  */
 @Injectable()
 export class AlertIdempotency {
-  constructor(@Inject(KeyValueStore) private readonly kv: KeyValueStore) {}
+  constructor(@Inject(KeyValueStore) private readonly kv: KeyValueStore, @Inject(AppConfig) private readonly config: AppConfig) {}
 
   async run<T>(scope: string, key: string | undefined, request: unknown, fn: () => Promise<T>): Promise<{ value: T; replayed: boolean }> {
     if (key === undefined) return { value: await fn(), replayed: false };
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AlertError('INVALID_INPUT', 'Idempotency-Key must be 1–255 visible ASCII characters');
     const fp = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const base = `alerts:idem:${createHash('sha256').update(`${scope}\u0000${key}`).digest('hex')}`;
+    // Namespaced by the deployment's prefix (QUEUE_PREFIX), like its queues.
+    const base = `${this.config.queuePrefix}:alerts:idem:${createHash('sha256').update(`${scope}\u0000${key}`).digest('hex')}`;
     const replay = async (): Promise<{ value: T; replayed: boolean } | null> => {
       const raw = await this.kv.get(base);
       if (!raw) return null;
