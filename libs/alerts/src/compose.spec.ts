@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { duplicateKey, eligibleJobs, matchesFilters, normaliseTitle, selectTop, type ScoredWindowJob, type WindowJob } from './compose.js';
+import { duplicateKey, eligibleJobs, matchesFilters, normaliseTitle, selectTop, type ScoredWindowJob } from './compose.js';
 import { alertRetryDelayMs, ALERT_MAX_ATTEMPTS } from './alert-retry.js';
 import { openToken, sealToken } from './tokens.js';
 
