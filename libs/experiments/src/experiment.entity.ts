@@ -34,6 +34,10 @@ export class ExperimentEntity {
   @Column({ type: 'varchar', length: 12 })
   status!: ExperimentStatus;
 
+  /** 'ab' (each unit sees one variant) or 'interleaving' (each list interleaves 2–4 variants, team-draft). */
+  @Column({ type: 'varchar', length: 16, default: 'ab' })
+  type!: 'ab' | 'interleaving';
+
   @Column({ type: 'jsonb' })
   variants!: StoredVariant[];
 
@@ -200,4 +204,8 @@ export class ExperimentExposureEntity {
 
   @Column({ type: 'real' })
   score!: number;
+
+  /** Interleaved lists: the variant (team) that contributed this item; null for A/B lists. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  team!: string | null;
 }

@@ -83,6 +83,9 @@ export class ExperimentModel {
   @Field({ description: 'draft | running | paused | stopped | concluded' })
   status!: string;
 
+  @Field({ description: 'ab | interleaving' })
+  type!: string;
+
   @Field(() => [ExperimentVariantModel])
   variants!: ExperimentVariantModel[];
 

@@ -9,6 +9,7 @@ export function toExperimentModel(e: ExperimentEntity): ExperimentModel {
     owner: e.owner,
     unit: e.unit,
     status: e.status,
+    type: e.type,
     variants: e.variants.map((v) => ({ key: v.key, weight: v.weight, modelRef: v.modelRef ?? null, strategy: v.strategy ? JSON.stringify(v.strategy) : null, killed: e.killed.includes(v.key) })),
     coverage: e.coverage,
     namespace: e.namespace ? { name: e.namespace, start: e.namespaceStart!, end: e.namespaceEnd! } : null,

@@ -5,7 +5,7 @@ import { CreateExperimentInput, ExperimentChangesInput, ExperimentInteractionInp
 import { ExperimentAssignmentModel, ExperimentModel, ExperimentPhaseModel, ExperimentVariantResultModel, LoggedRankingModel, PromotedExperimentModel, RecordedInteractionsModel } from './experiment.model.js';
 import { ExperimentError } from './experiments.errors.js';
 import { toExperimentModel, toPhaseModel } from './experiments.mapper.js';
-import { ExperimentsService, type ExperimentPatch } from './experiments.service.js';
+import { ExperimentsService, type ExperimentDefinition, type ExperimentPatch } from './experiments.service.js';
 
 function json(value: string, what: string): unknown {
   try {
@@ -79,7 +79,7 @@ export class ExperimentsResolver {
     const patch = toPatch(input);
     if (!patch.variants) throw new ExperimentError('INVALID_INPUT', 'variants are required');
     if (!patch.primaryMetric) throw new ExperimentError('INVALID_INPUT', 'primaryMetric is required');
-    return toExperimentModel(await this.service.create({ ...patch, key: input.key, unit: input.unit, variants: patch.variants, primaryMetric: patch.primaryMetric }, who.label));
+    return toExperimentModel(await this.service.create({ ...patch, key: input.key, unit: input.unit, type: input.type as ExperimentDefinition['type'], variants: patch.variants, primaryMetric: patch.primaryMetric }, who.label));
   }
 
   @RequirePermission('models:write')

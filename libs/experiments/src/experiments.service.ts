@@ -23,10 +23,13 @@ import {
 import { ExperimentEntity, ExperimentPhaseEntity, type ExperimentDecision, type ExperimentStatus, type StoredVariant } from './experiment.entity.js';
 import { ExperimentError } from './experiments.errors.js';
 import { writeRankings, type RankingEvent } from './exposure-writer.js';
+import { composeInterleavedList, EXPERIMENT_TYPES, INTERLEAVED_VARIANT, interleavingSeed, type ExperimentType } from './interleaving.js';
 import { METRIC_NAMES, metricValue, type ExperimentMetric, type VariantCounts } from './metrics.js';
 
 export interface ExperimentDefinition {
   key: string;
+  /** 'ab' (default) or 'interleaving' (2 variants; 3–4 = multileaving). Fixed at creation. */
+  type?: ExperimentType;
   hypothesis?: string;
   unit?: string;
   variants: StoredVariant[];
@@ -42,7 +45,7 @@ export interface ExperimentDefinition {
   plannedSampleSize?: number | null;
 }
 
-export type ExperimentPatch = Partial<Omit<ExperimentDefinition, 'key' | 'unit'>> & { killed?: string[] };
+export type ExperimentPatch = Partial<Omit<ExperimentDefinition, 'key' | 'unit' | 'type'>> & { killed?: string[] };
 
 export interface ServedRanking {
   experimentKey: string;
@@ -54,6 +57,18 @@ export interface ServedRanking {
   modelVersion?: string | null;
   rankingId?: string;
   servedAt?: Date;
+  /** Interleaving experiments only: the variant (team) that contributed each position. */
+  teams?: string[];
+}
+
+/** An interleaved list as served: per position the job and its team; `rankingId` null when the unit is not enrolled. */
+export interface ComposedInterleaving {
+  experimentKey: string;
+  unitId: string;
+  inExperiment: boolean;
+  rankingId: string | null;
+  phase: number;
+  items: Array<{ jobId: string; team: string; position: number }>;
 }
 
 export interface InteractionEvent {
@@ -84,7 +99,7 @@ const ASSIGN_CACHE_MS = 1000;
 @Injectable()
 export class ExperimentsService implements OnApplicationShutdown {
   private readonly logger = new Logger('Experiments');
-  private readonly compiled = new Map<string, { at: number; exp: ExperimentEntity; c: CompiledAssignment }>();
+  private readonly compiled = new Map<string, { at: number; exp: ExperimentEntity; c: CompiledAssignment; seed: string }>();
   private buffer: RankingEvent[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
@@ -116,6 +131,7 @@ export class ExperimentsService implements OnApplicationShutdown {
         owner,
         unit: def.unit ?? 'candidate',
         status: 'draft',
+        type: norm.type,
         variants: norm.variants,
         coverage: norm.coverage,
         namespace: norm.namespace?.name ?? null,
@@ -156,6 +172,7 @@ export class ExperimentsService implements OnApplicationShutdown {
       if (exp.status === 'stopped' || exp.status === 'concluded') throw new ExperimentError('INVALID_TRANSITION', `experiment "${key}" is ${exp.status}; it can no longer change`);
       const merged: ExperimentDefinition = {
         key,
+        type: exp.type,
         hypothesis: patch.hypothesis ?? exp.hypothesis,
         variants: patch.variants ?? exp.variants,
         coverage: patch.coverage ?? exp.coverage,
@@ -329,7 +346,7 @@ export class ExperimentsService implements OnApplicationShutdown {
    * its variant's model reference or strategy, or null (serve the default model). Running experiments are checked
    * oldest first; experiments that must not share units take disjoint ranges of one namespace.
    */
-  async servingAssignment(unitId: string, attributes?: Record<string, unknown>): Promise<{ experimentKey: string; variant: string; phase: number; modelRef: string | null; strategy: StoredVariant['strategy'] } | null> {
+  async servingAssignment(unitId: string, attributes?: Record<string, unknown>): Promise<{ experimentKey: string; type: ExperimentType; variant: string; phase: number; modelRef: string | null; strategy: StoredVariant['strategy'] } | null> {
     if (!this.running || Date.now() - this.running.at > ASSIGN_CACHE_MS) {
       const rows = await this.db.getRepository(ExperimentEntity).find({ select: { key: true }, where: { status: 'running' }, order: { id: 'ASC' } });
       this.running = { at: Date.now(), keys: rows.map((r) => r.key) };
@@ -339,18 +356,19 @@ export class ExperimentsService implements OnApplicationShutdown {
       if (!a?.inExperiment || !a.variant || a.status !== 'running') continue;
       const { exp } = await this.compiledFor(key);
       const v = exp.variants.find((x) => x.key === a.variant)!;
-      return { experimentKey: key, variant: a.variant, phase: a.phase, modelRef: v.modelRef ?? null, strategy: v.strategy ?? null };
+      // type 'interleaving': rank with every variant and serve composeInterleaved(...) instead of this variant alone
+      return { experimentKey: key, type: exp.type, variant: a.variant, phase: a.phase, modelRef: v.modelRef ?? null, strategy: v.strategy ?? null };
     }
     return null;
   }
 
   /** The compiled assignment of a running experiment, for library callers that assign many units at once. */
-  async compiledFor(key: string): Promise<{ exp: ExperimentEntity; c: CompiledAssignment }> {
+  async compiledFor(key: string): Promise<{ exp: ExperimentEntity; c: CompiledAssignment; seed: string }> {
     const hit = this.compiled.get(key);
     if (hit && Date.now() - hit.at < ASSIGN_CACHE_MS) return hit;
     const exp = await this.get(key);
     const seed = exp.phase > 0 ? (await this.db.getRepository(ExperimentPhaseEntity).findOneByOrFail({ experimentId: exp.id, phase: exp.phase })).seed : `${exp.key}:0`;
-    const entry = { at: Date.now(), exp, c: compileAssignment(this.configOf(exp, seed)) };
+    const entry = { at: Date.now(), exp, c: compileAssignment(this.configOf(exp, seed)), seed };
     this.compiled.set(key, entry);
     return entry;
   }
@@ -368,9 +386,19 @@ export class ExperimentsService implements OnApplicationShutdown {
     if (r.jobIds.some((j) => !/^\d{1,18}$/.test(j))) throw new ExperimentError('INVALID_INPUT', 'job ids are numeric');
     const { exp } = await this.compiledFor(r.experimentKey);
     if (exp.status !== 'running') throw new ExperimentError('INVALID_TRANSITION', `experiment "${exp.key}" is ${exp.status}; only running experiments log exposures`);
-    const variant = r.variant ?? (await this.assignment(r.experimentKey, r.unitId)).variant;
-    if (!variant) throw new ExperimentError('INVALID_INPUT', `unit ${r.unitId} is not enrolled in "${exp.key}"; serve it outside the experiment`);
-    if (!exp.variants.some((v) => v.key === variant)) throw new ExperimentError('INVALID_INPUT', `variant "${variant}" is not a variant of "${exp.key}"`);
+    let variant: string | null;
+    if (exp.type === 'interleaving') {
+      if (!r.teams || r.teams.length !== r.jobIds.length) throw new ExperimentError('INVALID_INPUT', `"${exp.key}" is an interleaving experiment: give the team (variant) of each of the ${r.jobIds.length} positions (or use composeInterleaved)`);
+      const bad = r.teams.find((t) => !exp.variants.some((v) => v.key === t));
+      if (bad !== undefined) throw new ExperimentError('INVALID_INPUT', `team "${bad}" is not a variant of "${exp.key}"`);
+      if (r.variant !== undefined && r.variant !== INTERLEAVED_VARIANT) throw new ExperimentError('INVALID_INPUT', `an interleaved list has no single variant (got "${r.variant}")`);
+      variant = INTERLEAVED_VARIANT;
+    } else {
+      if (r.teams) throw new ExperimentError('INVALID_INPUT', `teams are for interleaving experiments; "${exp.key}" is an A/B experiment`);
+      variant = r.variant ?? (await this.assignment(r.experimentKey, r.unitId)).variant;
+      if (!variant) throw new ExperimentError('INVALID_INPUT', `unit ${r.unitId} is not enrolled in "${exp.key}"; serve it outside the experiment`);
+      if (!exp.variants.some((v) => v.key === variant)) throw new ExperimentError('INVALID_INPUT', `variant "${variant}" is not a variant of "${exp.key}"`);
+    }
     const event: RankingEvent = {
       rankingId: r.rankingId ?? randomUUID(),
       experimentId: exp.id,
@@ -381,11 +409,42 @@ export class ExperimentsService implements OnApplicationShutdown {
       servedAt: (r.servedAt ?? new Date()).toISOString(),
       jobIds: r.jobIds,
       scores: r.scores,
+      ...(r.teams ? { teams: r.teams } : {}),
     };
     this.buffer.push(event);
     if (this.buffer.length >= this.batchSize) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
     return { rankingId: event.rankingId, variant, phase: exp.phase };
+  }
+
+  /**
+   * Serving path of an interleaving experiment: team-draft interleaves (2 variants) or multileaves (3–4) the variants'
+   * rankings into at most `k` items and logs the list with the team of every position. The draft order is seeded by
+   * murmur3(phase seed : unit : ranking id), or the UTC day of `servedAt` when no ranking id is given, so the same
+   * inputs give the same list. A unit outside the experiment (coverage, targeting, holdout) gets the control
+   * ranking's top k, not logged.
+   */
+  async composeInterleaved(experimentKey: string, unitId: string, rankingsByVariant: Record<string, string[]>, k: number, opts: { rankingId?: string; servedAt?: Date; attributes?: Record<string, unknown> } = {}): Promise<ComposedInterleaving> {
+    if (!Number.isInteger(k) || k < 1 || k > 1000) throw new ExperimentError('INVALID_INPUT', `k must be an integer from 1 to 1000, got ${k}`);
+    const { exp, seed: phaseSeed } = await this.compiledFor(experimentKey);
+    if (exp.type !== 'interleaving') throw new ExperimentError('INVALID_INPUT', `"${exp.key}" is an A/B experiment; composeInterleaved needs an interleaving experiment`);
+    const keys = exp.variants.map((v) => v.key);
+    const missing = keys.filter((v) => !Array.isArray(rankingsByVariant[v]));
+    const extra = Object.keys(rankingsByVariant).filter((v) => !keys.includes(v));
+    if (missing.length || extra.length) throw new ExperimentError('INVALID_INPUT', `give one ranking per variant of "${exp.key}" (${keys.join(', ')})${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; not variants: ${extra.join(', ')}` : ''}`);
+    for (const v of keys) if (rankingsByVariant[v]!.some((j) => !/^\d{1,18}$/.test(j))) throw new ExperimentError('INVALID_INPUT', `variant "${v}": job ids are numeric`);
+    const a = await this.assignment(experimentKey, unitId, opts.attributes);
+    if (!a.inExperiment) {
+      const control = rankingsByVariant[keys[0]!]!.slice(0, k);
+      return { experimentKey, unitId, inExperiment: false, rankingId: null, phase: exp.phase, items: control.map((jobId, position) => ({ jobId, team: keys[0]!, position })) };
+    }
+    const servedAt = opts.servedAt ?? new Date();
+    const rankingId = opts.rankingId ?? randomUUID();
+    const seed = interleavingSeed(phaseSeed, unitId, opts.rankingId ?? servedAt.toISOString().slice(0, 10));
+    const list = composeInterleavedList(keys, rankingsByVariant, k, seed);
+    if (list.jobIds.length === 0) throw new ExperimentError('INVALID_INPUT', 'every ranking is empty; nothing to serve');
+    await this.logRanking({ experimentKey, unitId, jobIds: list.jobIds, scores: list.jobIds.map((_, p) => 1 / (p + 1)), teams: list.teams, rankingId, servedAt, modelVersion: null });
+    return { experimentKey, unitId, inExperiment: true, rankingId, phase: exp.phase, items: list.jobIds.map((jobId, position) => ({ jobId, team: list.teams[position]!, position })) };
   }
 
   /** Sends buffered rankings to the queue; resolves when everything buffered so far is enqueued. */
@@ -433,8 +492,8 @@ export class ExperimentsService implements OnApplicationShutdown {
     }
     return this.db.transaction(async (tx) => {
       const rankingIds = [...new Set(events.map((e) => e.rankingId))];
-      const found: Array<{ ranking_id: string; unit_id: string; variant: string; key: string; unit: string; position: number | null; job_id: string | null }> = await tx.query(
-        `SELECT r.ranking_id, r.unit_id, r.variant, e.key, e.unit, x.position, x.job_id::text AS job_id
+      const found: Array<{ ranking_id: string; unit_id: string; variant: string; key: string; unit: string; position: number | null; job_id: string | null; team: string | null }> = await tx.query(
+        `SELECT r.ranking_id, r.unit_id, r.variant, e.key, e.unit, x.position, x.job_id::text AS job_id, x.team
          FROM experiment_rankings r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN experiment_exposures x ON x.ranking_seq = r.seq
          WHERE r.ranking_id = ANY($1::varchar[])`,
         [rankingIds],
@@ -462,7 +521,7 @@ export class ExperimentsService implements OnApplicationShutdown {
           rows.map((r) => (r.e.occurredAt ?? new Date()).toISOString()),
           rows.map((r) => r.e.rankingId),
           rows.map((r) => r.item.key),
-          rows.map((r) => r.item.variant),
+          rows.map((r) => r.item.team ?? r.item.variant),
           rows.map((r) => r.item.position),
         ],
       );
@@ -531,6 +590,11 @@ export class ExperimentsService implements OnApplicationShutdown {
   }
 
   private normalise(def: ExperimentDefinition, killed: string[] = []) {
+    const type = def.type ?? 'ab';
+    if (!EXPERIMENT_TYPES.includes(type)) throw new ExperimentError('INVALID_INPUT', `experiment type must be ${EXPERIMENT_TYPES.join(' or ')}, got "${String(type)}"`);
+    if (type === 'interleaving' && (def.variants.length < 2 || def.variants.length > 4)) {
+      throw new ExperimentError('INVALID_INPUT', `an interleaving experiment interleaves 2 variants (team draft) or up to 4 (multileaving), got ${def.variants.length}`, { variants: def.variants.length });
+    }
     const variants = def.variants.map((v) => ({ key: v.key, weight: v.weight, modelRef: v.modelRef ?? null, strategy: v.strategy ?? null, ...(v.description ? { description: v.description } : {}) }));
     const coverage = def.coverage ?? 1;
     const namespace = def.namespace ?? null;
@@ -559,7 +623,7 @@ export class ExperimentsService implements OnApplicationShutdown {
     for (const [unit, v] of Object.entries(forced)) {
       if (!variants.some((x) => x.key === v)) throw new ExperimentError('INVALID_INPUT', `forced variant "${v}" for unit ${unit} is not a variant`);
     }
-    return { variants, coverage, namespace, targeting, forced };
+    return { type, variants, coverage, namespace, targeting, forced };
   }
 
   private async checkNamespace(tx: EntityManager, ns: { name: string; start: number; end: number } | null, selfId: string | null): Promise<void> {

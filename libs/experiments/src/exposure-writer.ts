@@ -15,6 +15,8 @@ export interface RankingEvent {
   servedAt: string;
   jobIds: string[];
   scores: number[];
+  /** Interleaved lists: the team (variant key) of each position. */
+  teams?: string[] | null;
 }
 
 export type Query = (sql: string, params: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
@@ -44,6 +46,7 @@ export async function writeRankings(query: Query, batch: RankingEvent[]): Promis
   const positions: number[] = [];
   const jobs: string[] = [];
   const scores: number[] = [];
+  const teams: Array<string | null> = [];
   const seen = new Set<string>();
   for (const e of events) {
     if (!fresh.has(e.rankingId) || seen.has(e.rankingId)) continue;
@@ -54,10 +57,11 @@ export async function writeRankings(query: Query, batch: RankingEvent[]): Promis
       positions.push(p);
       jobs.push(e.jobIds[p]!);
       scores.push(e.scores[p] ?? 0);
+      teams.push(e.teams?.[p] ?? null);
     }
   }
   if (ids.length > 0) {
-    await query(`INSERT INTO experiment_exposures (ranking_seq, position, job_id, score) SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::real[])`, [ids, positions, jobs, scores]);
+    await query(`INSERT INTO experiment_exposures (ranking_seq, position, job_id, score, team) SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::real[], $5::varchar[])`, [ids, positions, jobs, scores, teams]);
   }
   return { inserted: fresh.size, duplicates: events.length - fresh.size, items: ids.length };
 }

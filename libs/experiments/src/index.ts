@@ -1,5 +1,5 @@
 export { ExperimentsModule, ExperimentsCoreModule, experimentsResolvers } from './experiments.module.js';
-export { ExperimentsService, type ExperimentDefinition, type ExperimentPatch, type ServedRanking, type InteractionEvent, type VariantResult, type AssignmentView } from './experiments.service.js';
+export { ExperimentsService, type ExperimentDefinition, type ExperimentPatch, type ServedRanking, type ComposedInterleaving, type InteractionEvent, type VariantResult, type AssignmentView } from './experiments.service.js';
 export { ExperimentError, type ExperimentErrorCode } from './experiments.errors.js';
 export { ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity, type ExperimentStatus, type ExperimentDecision, type StoredVariant } from './experiment.entity.js';
 export * from './assignment.js';
@@ -8,3 +8,4 @@ export { writeRankings, type RankingEvent } from './exposure-writer.js';
 export { EXPERIMENT_METRICS, METRIC_NAMES, metricValue, type ExperimentMetric, type VariantCounts } from './metrics.js';
 export { ExperimentResultsService, type StoredResults } from './results/experiment-results.service.js';
 export { analyzeExperiment, ANALYSED_METRICS, type ExperimentAnalysis, type MetricComparison, type TimeSeriesPoint, type UnitDayRow, type AnalysisInput } from './results/experiment-analysis.js';
+export { analyzeInterleaving, composeInterleavedList, interleavingSeed, INTERLEAVED_VARIANT, EXPERIMENT_TYPES, type ExperimentType, type InterleavingAnalysis, type InterleavingVariantResult, type InterleavingVsControl, type CreditedList, type InterleavedList } from './interleaving.js';

@@ -122,6 +122,10 @@ export class CreateExperimentInput extends ExperimentChangesInput {
   @Field({ nullable: true, defaultValue: 'candidate' })
   @IsOptional() @IsString() @MaxLength(40)
   unit?: string;
+
+  @Field({ nullable: true, defaultValue: 'ab', description: 'ab (default) or interleaving (2 variants, team draft; 3–4 = multileaving). Fixed at creation.' })
+  @IsOptional() @IsString() @MaxLength(16)
+  type?: string;
 }
 
 @InputType()

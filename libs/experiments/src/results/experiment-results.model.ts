@@ -169,6 +169,72 @@ export class ExperimentLiftPointModel {
   sequentialCiHigh!: number | null;
 }
 
+@ObjectType('InterleavingVsControl')
+export class InterleavingVsControlModel {
+  @Field(() => Int, { description: 'Units where this variant or control got credit (informative units).' })
+  units!: number;
+
+  @Field(() => Int, { description: 'Units where this variant got more credit than control over all their lists.' })
+  wins!: number;
+
+  @Field(() => Int)
+  ties!: number;
+
+  @Field(() => Int)
+  losses!: number;
+
+  @Field(() => Float, { description: '(wins − losses)/units; > 0: this variant is preferred over control.' })
+  preference!: number;
+
+  @Field(() => Float, { description: '95% percentile bootstrap CI over units (seeded by the phase).' })
+  ciLow!: number;
+
+  @Field(() => Float)
+  ciHigh!: number;
+
+  @Field(() => Float, { description: 'Two-sided p (t test over the units\' +1/0/−1 outcomes).' })
+  p!: number;
+}
+
+@ObjectType('InterleavingVariant')
+export class InterleavingVariantModel {
+  @Field()
+  variant!: string;
+
+  @Field(() => Int, { description: 'Attributed clicks on items this variant contributed.' })
+  creditedClicks!: number;
+
+  @Field(() => Int)
+  creditedApplies!: number;
+
+  @Field(() => Int, { description: 'Engaged (clicked or applied) positions credited to this variant.' })
+  credit!: number;
+
+  @Field(() => InterleavingVsControlModel, { nullable: true, description: 'Null for control.' })
+  vsControl!: InterleavingVsControlModel | null;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+}
+
+@ObjectType('InterleavingAnalysis')
+export class InterleavingAnalysisModel {
+  @Field()
+  control!: string;
+
+  @Field(() => Int, { description: 'Units with at least one interleaved list.' })
+  units!: number;
+
+  @Field(() => Int)
+  rankings!: number;
+
+  @Field(() => Int, { description: 'Lists with at least one credited click or apply.' })
+  creditedLists!: number;
+
+  @Field(() => [InterleavingVariantModel])
+  variants!: InterleavingVariantModel[];
+}
+
 @ObjectType('ExperimentAnalysis')
 export class ExperimentAnalysisModel {
   @Field()
@@ -206,4 +272,7 @@ export class ExperimentAnalysisModel {
 
   @Field(() => [ExperimentLiftPointModel], { description: 'Primary metric: cumulative relative lift per day with its always-valid interval.' })
   timeSeries!: ExperimentLiftPointModel[];
+
+  @Field(() => InterleavingAnalysisModel, { nullable: true, description: 'Interleaving experiments: credit per team and preference over control with a bootstrap CI (A/B figures above are empty).' })
+  interleaving!: InterleavingAnalysisModel | null;
 }

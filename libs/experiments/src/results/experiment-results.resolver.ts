@@ -16,6 +16,6 @@ export class ExperimentResultsResolver {
     @Args('refresh', { type: () => Boolean, defaultValue: false }) refresh?: boolean,
   ): Promise<ExperimentAnalysisModel> {
     const r = await this.results.analysis(key, { phase: phase ?? undefined, refresh: refresh ?? false });
-    return { experimentKey: r.experimentKey, phase: r.phase, computedAt: r.computedAt, durationMs: r.durationMs, variants: r.variants, ...r.analysis };
+    return { experimentKey: r.experimentKey, phase: r.phase, computedAt: r.computedAt, durationMs: r.durationMs, variants: r.variants, ...r.analysis, interleaving: r.interleaving ?? null };
   }
 }

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import type { ExperimentEntity } from '../experiment.entity.js';
 import { ExperimentError } from '../experiments.errors.js';
 import { ExperimentsService, type VariantResult } from '../experiments.service.js';
+import { analyzeInterleaving, INTERLEAVED_VARIANT, type CreditedList, type InterleavingAnalysis } from '../interleaving.js';
+import { murmur3_32 } from '../murmur3.js';
 import { analyzeExperiment, type ExperimentAnalysis, type UnitDayRow } from './experiment-analysis.js';
 
 export interface StoredResults {
@@ -15,6 +17,8 @@ export interface StoredResults {
   /** Per-variant counts and simple rates of the phase (as `experimentResults`). */
   variants: VariantResult[];
   analysis: ExperimentAnalysis;
+  /** Interleaving experiments: credit per team and preference vs control (null for A/B experiments). */
+  interleaving?: InterleavingAnalysis | null;
 }
 
 /** NDCG cut-off of the online list metrics. */
@@ -66,11 +70,12 @@ export class ExperimentResultsService {
 
   async compute(exp: ExperimentEntity, phase: number): Promise<StoredResults> {
     const started = Date.now();
-    const phaseRow: Array<{ started_at: Date; variants: Array<{ key: string; weight: number }> }> = await this.db.query(`SELECT started_at, variants FROM experiment_phases WHERE experiment_id = $1 AND phase = $2`, [exp.id, phase]);
+    const phaseRow: Array<{ started_at: Date; seed: string; variants: Array<{ key: string; weight: number }> }> = await this.db.query(`SELECT started_at, seed, variants FROM experiment_phases WHERE experiment_id = $1 AND phase = $2`, [exp.id, phase]);
     if (!phaseRow[0]) throw new ExperimentError('NOT_FOUND', `experiment "${exp.key}" has no phase ${phase}`);
     const phaseStart = new Date(phaseRow[0].started_at);
     // Killed arms are not analysed (their units get the control experience); weights as configured in the phase.
     const arms = phaseRow[0].variants.filter((v) => !exp.killed.includes(v.key)).map((v) => ({ key: v.key, weight: v.weight }));
+    if (exp.type === 'interleaving') return this.store(exp, phase, started, await this.interleaving(exp.id, phase, arms.map((a) => a.key), phaseRow[0].seed), arms[0]?.key ?? exp.variants[0]!.key);
     const rows = await this.unitDays(exp.id, phase);
     const preClicks = await this.preClicks([...new Set(rows.map((r) => r.unitId))], phaseStart);
     const analysis = analyzeExperiment({
@@ -83,16 +88,60 @@ export class ExperimentResultsService {
       sequentialTuning: exp.plannedSampleSize ?? 5000,
       guardrailMargin: this.guardrailMargin,
     });
+    return this.store(exp, phase, started, null, null, analysis);
+  }
+
+  private async store(exp: ExperimentEntity, phase: number, started: number, interleaving: InterleavingAnalysis | null, control: string | null, ab?: ExperimentAnalysis): Promise<StoredResults> {
+    // An interleaving experiment has no per-arm A/B figures: every list shows every variant.
+    const analysis: ExperimentAnalysis = ab ?? { control: control!, primaryMetric: exp.primaryMetric, unitsPerVariant: [], srm: null, cupedAvailable: false, comparisons: [], timeSeries: [] };
     const { variants } = await this.experiments.results(exp.key, phase);
     const computedAt = new Date();
     const durationMs = Date.now() - started;
-    const payload = { experimentKey: exp.key, phase, variants, analysis };
+    const payload = { experimentKey: exp.key, phase, variants, analysis, interleaving };
     await this.db.query(
       `INSERT INTO experiment_results (experiment_id, phase, computed_at, duration_ms, payload) VALUES ($1, $2, $3, $4, $5::jsonb)
        ON CONFLICT (experiment_id, phase) DO UPDATE SET computed_at = EXCLUDED.computed_at, duration_ms = EXCLUDED.duration_ms, payload = EXCLUDED.payload`,
       [exp.id, phase, computedAt.toISOString(), durationMs, JSON.stringify(payload, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))],
     );
     return { ...payload, computedAt, durationMs };
+  }
+
+  /**
+   * Interleaved lists of a phase: each attributed click or apply is joined to the logged team of the item at its
+   * position; a list's credit per team = its engaged (clicked or applied) positions from that team.
+   */
+  private async interleaving(experimentId: string, phase: number, variants: string[], phaseSeed: string): Promise<InterleavingAnalysis> {
+    const units: Array<{ unit_id: string; rankings: string }> = await this.db.query(
+      `SELECT unit_id, count(*) AS rankings FROM experiment_rankings WHERE experiment_id = $1 AND phase = $2 AND variant = $3 GROUP BY unit_id`,
+      [experimentId, phase, INTERLEAVED_VARIANT],
+    );
+    const credited: Array<{ unit_id: string; ranking_id: string; team: string; engaged: string; clicks: string; applies: string }> = await this.db.query(
+      `SELECT r.unit_id, r.ranking_id, x.team, count(DISTINCT x.position) AS engaged,
+              count(*) FILTER (WHERE it.type = 'click') AS clicks, count(*) FILTER (WHERE it.type = 'apply') AS applies
+       FROM experiment_rankings r JOIN interactions it ON it.ranking_id = r.ranking_id
+       JOIN experiment_exposures x ON x.ranking_seq = r.seq AND x.position = it.position
+       WHERE r.experiment_id = $1 AND r.phase = $2 AND r.variant = $3 AND it.type IN ('click', 'apply') AND x.team IS NOT NULL
+       GROUP BY r.unit_id, r.ranking_id, x.team`,
+      [experimentId, phase, INTERLEAVED_VARIANT],
+    );
+    const lists = new Map<string, CreditedList & { credit: Record<string, number> }>();
+    const totals: Record<string, { clicks: number; applies: number }> = {};
+    for (const c of credited) {
+      let l = lists.get(c.ranking_id);
+      if (!l) lists.set(c.ranking_id, (l = { unitId: c.unit_id, credit: {} }));
+      l.credit[c.team] = (l.credit[c.team] ?? 0) + Number(c.engaged);
+      const t = (totals[c.team] ??= { clicks: 0, applies: 0 });
+      t.clicks += Number(c.clicks);
+      t.applies += Number(c.applies);
+    }
+    return analyzeInterleaving({
+      variants,
+      units: units.map((u) => u.unit_id),
+      lists: [...lists.values()],
+      totals,
+      rankings: units.reduce((s, u) => s + Number(u.rankings), 0),
+      seed: murmur3_32(`bootstrap:${phaseSeed}`),
+    });
   }
 
   /** Per (variant, unit, UTC day of the ranking) sums; interactions count on their ranking's day. */
