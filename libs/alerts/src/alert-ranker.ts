@@ -85,8 +85,10 @@ export class AlertRanker {
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code !== 'NOT_FOUND' && code !== 'INVALID_INPUT') throw err;
-      this.logger.warn(`no model for ${modelRef} (${(err as Error).message}); alerts rank by recency`);
+      // Concurrent alerts all land here at once: one warning per reference and period.
+      const warned = (this.missing.get(modelRef) ?? 0) > Date.now();
       this.missing.set(modelRef, Date.now() + MISSING_TTL_MS);
+      if (!warned) this.logger.warn(`no model for ${modelRef} (${(err as Error).message}); alerts rank by recency`);
       return fallback();
     }
     const index = served.candidateIndex.get(candidateId);

@@ -45,7 +45,7 @@ class SmtpSink {
     return this;
   }
 
-  async waitFor(n: number, timeoutMs = 10_000) {
+  async waitFor(n: number, timeoutMs = 25_000) {
     const end = Date.now() + timeoutMs;
     while (this.mails.length < n) {
       if (Date.now() > end) throw new Error(`SMTP sink got ${this.mails.length} of ${n} mails`);
@@ -90,7 +90,7 @@ class Receiver {
   }
 }
 
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 25_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
