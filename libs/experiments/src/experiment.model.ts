@@ -183,6 +183,39 @@ export class LoggedRankingModel {
   phase!: number;
 }
 
+@ObjectType('InterleavedItem')
+export class InterleavedItemModel {
+  @Field(() => Int, { description: '0-based.' })
+  position!: number;
+
+  @Field()
+  jobId!: string;
+
+  @Field({ description: 'The variant (team) that contributed this item; engagement on it is credited to that variant.' })
+  team!: string;
+}
+
+@ObjectType('InterleavedList')
+export class InterleavedListModel {
+  @Field()
+  experimentKey!: string;
+
+  @Field()
+  unitId!: string;
+
+  @Field({ description: 'False: the unit is outside the experiment; items are the control ranking, not logged.' })
+  inExperiment!: boolean;
+
+  @Field(() => String, { nullable: true })
+  rankingId!: string | null;
+
+  @Field(() => Int)
+  phase!: number;
+
+  @Field(() => [InterleavedItemModel])
+  items!: InterleavedItemModel[];
+}
+
 @ObjectType('RecordedInteractions')
 export class RecordedInteractionsModel {
   @Field(() => Int)

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@app/auth';
-import { CreateExperimentInput, ExperimentChangesInput, ExperimentInteractionInput, LogRankingInput, UpdateExperimentInput } from './dto/experiment.inputs.js';
-import { ExperimentAssignmentModel, ExperimentModel, ExperimentPhaseModel, ExperimentVariantResultModel, LoggedRankingModel, PromotedExperimentModel, RecordedInteractionsModel } from './experiment.model.js';
+import { ComposeInterleavedInput, CreateExperimentInput, ExperimentChangesInput, ExperimentInteractionInput, LogRankingInput, UpdateExperimentInput } from './dto/experiment.inputs.js';
+import { ExperimentAssignmentModel, ExperimentModel, InterleavedListModel, ExperimentPhaseModel, ExperimentVariantResultModel, LoggedRankingModel, PromotedExperimentModel, RecordedInteractionsModel } from './experiment.model.js';
 import { ExperimentError } from './experiments.errors.js';
 import { toExperimentModel, toPhaseModel } from './experiments.mapper.js';
 import { ExperimentsService, type ExperimentDefinition, type ExperimentPatch } from './experiments.service.js';
@@ -128,6 +128,17 @@ export class ExperimentsResolver {
   @Mutation(() => LoggedRankingModel, { description: 'Logs a served ranked list at item level (queued, batched, deduplicated by ranking id).' })
   async logRanking(@Args('input') input: LogRankingInput): Promise<LoggedRankingModel> {
     return this.service.logRanking(input);
+  }
+
+  @RequirePermission('interactions:write')
+  @Mutation(() => InterleavedListModel, { description: 'Interleaving experiments: team-draft interleaves (multileaves for 3–4) the variants\' rankings for a unit, seeded by (phase seed, unit, ranking id or day), and logs the list with the team of every item.' })
+  async composeInterleaved(@Args('input') input: ComposeInterleavedInput): Promise<InterleavedListModel> {
+    const byVariant: Record<string, string[]> = {};
+    for (const r of input.rankings) {
+      if (byVariant[r.variant]) throw new ExperimentError('INVALID_INPUT', `two rankings for variant "${r.variant}"`);
+      byVariant[r.variant] = r.jobIds;
+    }
+    return this.service.composeInterleaved(input.experimentKey, input.unitId, byVariant, input.k, input.rankingId ? { rankingId: input.rankingId } : {});
   }
 
   @RequirePermission('interactions:write')

@@ -532,13 +532,24 @@ export class ExperimentsService implements OnApplicationShutdown {
   /** Per-variant counts and simple rates over every phase (or one). */
   async results(key: string, phase?: number): Promise<{ experiment: ExperimentEntity; variants: VariantResult[] }> {
     const exp = await this.get(key);
-    const rows: Array<Record<string, string>> = await this.db.query(
-      `WITH r AS (SELECT ranking_id, seq, unit_id, variant FROM experiment_rankings WHERE experiment_id = $1 AND ($2::int IS NULL OR phase = $2)),
+    // Interleaved lists: a variant's units and rankings are those its team appears in, its items the positions it
+    // contributed, its interactions those on its items (recorded with the team as variant).
+    const ctes = exp.type === 'interleaving'
+      ? `WITH r AS (SELECT ranking_id, seq, unit_id FROM experiment_rankings WHERE experiment_id = $1 AND ($2::int IS NULL OR phase = $2)),
+              x AS (SELECT x.ranking_seq, r.unit_id, x.team AS variant FROM experiment_exposures x JOIN r ON r.seq = x.ranking_seq),
+              i AS (SELECT it.variant, r.unit_id, it.type FROM interactions it JOIN r ON r.ranking_id = it.ranking_id)
+         SELECT v.variant,
+                (SELECT count(DISTINCT unit_id) FROM x WHERE x.variant = v.variant) AS units,
+                (SELECT count(DISTINCT ranking_seq) FROM x WHERE x.variant = v.variant) AS rankings,
+                (SELECT count(*) FROM x WHERE x.variant = v.variant) AS items,`
+      : `WITH r AS (SELECT ranking_id, seq, unit_id, variant FROM experiment_rankings WHERE experiment_id = $1 AND ($2::int IS NULL OR phase = $2)),
             i AS (SELECT r.variant, r.unit_id, it.type FROM interactions it JOIN r ON r.ranking_id = it.ranking_id)
        SELECT v.variant,
               (SELECT count(DISTINCT unit_id) FROM r WHERE r.variant = v.variant) AS units,
               (SELECT count(*) FROM r WHERE r.variant = v.variant) AS rankings,
-              (SELECT count(*) FROM experiment_exposures x JOIN r ON r.seq = x.ranking_seq WHERE r.variant = v.variant) AS items,
+              (SELECT count(*) FROM experiment_exposures x JOIN r ON r.seq = x.ranking_seq WHERE r.variant = v.variant) AS items,`;
+    const rows: Array<Record<string, string>> = await this.db.query(
+      `${ctes}
               (SELECT count(*) FILTER (WHERE type = 'impression') FROM i WHERE i.variant = v.variant) AS impressions,
               (SELECT count(*) FILTER (WHERE type = 'click') FROM i WHERE i.variant = v.variant) AS clicks,
               (SELECT count(*) FILTER (WHERE type = 'save') FROM i WHERE i.variant = v.variant) AS saves,

@@ -9,7 +9,7 @@ import { ExperimentError } from './experiments.errors.js';
 import { ExperimentsService } from './experiments.service.js';
 import { INTERLEAVED_VARIANT } from './interleaving.js';
 
-const ANALYSIS = `experimentAnalysis(key: $k, refresh: true) { experimentKey control comparisons { variant }
+const ANALYSIS = `experimentAnalysis(key: $k, refresh: true) { experimentKey control comparisons { variant } variants { variant units rankings items clicks applies }
   interleaving { control units rankings creditedLists
     variants { variant creditedClicks creditedApplies credit note vsControl { units wins ties losses preference ciLow ciHigh p } } } }`;
 
@@ -93,6 +93,7 @@ describe('interleaving experiments', () => {
     const events: Array<{ eventId: string; rankingId: string; jobId: string; type: string }> = [];
     let lists = 0;
     const teamOf = new Map<string, string>();
+    let first: unknown = null;
     for (let u = 0; u < candidates.length; u++) {
       for (let l = 0; l < 3; l++) {
         const rankingId = `il-${u}-${l}`;
@@ -103,6 +104,7 @@ describe('interleaving experiments', () => {
         // same (phase seed, unit, ranking id) → the same list; logging it again is deduplicated by ranking id
         expect((await service.composeInterleaved('il', candidates[u]!, rankingsByVariant, 10, { rankingId })).items).toEqual(c.items);
         lists++;
+        first ??= c.items;
         for (const item of c.items) {
           expect(item.team).toBe(rankingsByVariant.better.includes(item.jobId) ? 'better' : 'control');
           teamOf.set(`${rankingId}:${item.jobId}`, item.team);
@@ -111,6 +113,11 @@ describe('interleaving experiments', () => {
         }
       }
     }
+    // The GraphQL mutation gives the same list for the same ranking id (and its log is deduplicated).
+    const viaGql = await gql(`mutation($r: [VariantRankingInput!]!) { composeInterleaved(input: { experimentKey: "il", unitId: "${candidates[0]}", rankings: $r, k: 10, rankingId: "il-0-0" }) { inExperiment rankingId phase items { position jobId team } } }`,
+      { r: Object.entries(rankingsByVariant).map(([variant, jobIds]) => ({ variant, jobIds })) });
+    expect(viaGql.errors).toBeUndefined();
+    expect(viaGql.data.composeInterleaved).toEqual({ inExperiment: true, rankingId: 'il-0-0', phase: 1, items: first });
     await waitRankings('il', lists);
     // one header per list (variant "(interleaved)"), one team per item, 5 per team (2 full rankings of 10, 10 slots)
     const header = (await sql.query(`SELECT variant, count(*) AS n FROM experiment_rankings r JOIN experiments e ON e.id = r.experiment_id WHERE e.key = 'il' GROUP BY variant`)).rows;
@@ -128,6 +135,10 @@ describe('interleaving experiments', () => {
     expect(res.errors).toBeUndefined();
     const a = res.data.experimentAnalysis;
     expect(a.comparisons).toEqual([]);
+    // Per-variant counts of an interleaving experiment: items and interactions of each team.
+    const counts = Object.fromEntries(a.variants.map((x: any) => [x.variant, x]));
+    expect(counts.better).toMatchObject({ units: candidates.length, rankings: lists, items: lists * 5, clicks: expected('better', 'click'), applies: expected('better', 'apply') });
+    expect(counts.control).toMatchObject({ units: candidates.length, rankings: lists, items: lists * 5, clicks: expected('control', 'click'), applies: 0 });
     const il = a.interleaving;
     expect(il).toMatchObject({ control: 'control', units: candidates.length, rankings: lists });
     const [control, better] = il.variants;

@@ -167,6 +167,40 @@ export class LogRankingInput {
 }
 
 @InputType()
+export class VariantRankingInput {
+  @Field()
+  @IsString() @MaxLength(64)
+  variant!: string;
+
+  @Field(() => [String], { description: 'Job ids, best first.' })
+  @IsArray() @ArrayMaxSize(1000) @IsString({ each: true })
+  jobIds!: string[];
+}
+
+@InputType()
+export class ComposeInterleavedInput {
+  @Field()
+  @IsString() @MaxLength(100)
+  experimentKey!: string;
+
+  @Field()
+  @IsString() @MaxLength(100)
+  unitId!: string;
+
+  @Field(() => [VariantRankingInput], { description: 'One ranking per variant of the experiment.' })
+  @IsArray() @ArrayMaxSize(4) @ValidateNested({ each: true }) @Type(() => VariantRankingInput)
+  rankings!: VariantRankingInput[];
+
+  @Field(() => Int, { description: 'Length of the interleaved list.' })
+  @IsInt()
+  k!: number;
+
+  @Field({ nullable: true, description: 'Client-chosen ranking id; seeds the draft order (default: the UTC day).' })
+  @IsOptional() @IsString() @MaxLength(64)
+  rankingId?: string;
+}
+
+@InputType()
 export class ExperimentInteractionInput {
   @Field({ description: 'Client event id; a repeated id is ignored.' })
   @IsString() @MaxLength(100)
