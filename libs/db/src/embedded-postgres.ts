@@ -32,7 +32,9 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
     import('@electric-sql/pglite-socket'),
   ]);
   const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  // Connections are cheap here (one PGlite session, multiplexed); every queue's Worker and Queue holds a pool of
+  // its own, and Node's server resets connections beyond the limit.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 256 });
   serialiseExtendedProtocol(server);
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());
