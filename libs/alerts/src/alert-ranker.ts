@@ -13,6 +13,16 @@ export interface RankingAssignment {
   modelRef: string;
   experimentKey: string | null;
   variant: string | null;
+  /** 'interleaving': rankedJobs mixes every variant's list (team draft) instead of serving this variant alone. */
+  type?: 'ab' | 'interleaving';
+}
+
+export interface RankedItem {
+  position: number;
+  score: number;
+  job: JobEntity;
+  /** Interleaving: the variant whose list contributed this job. */
+  team?: string;
 }
 
 export interface ScoredWindow {
@@ -59,13 +69,16 @@ export class AlertRanker {
     } catch (err) {
       this.logger.warn(`experiment assignment of candidate ${candidateId} failed (${(err as Error).message}); ranking with ${fallback}`);
     }
-    if (a?.modelRef) return { modelRef: a.modelRef, experimentKey: a.experimentKey, variant: a.variant };
+    if (a?.modelRef) return { modelRef: a.modelRef, experimentKey: a.experimentKey, variant: a.variant, type: a.type };
     return { modelRef: fallback, experimentKey: null, variant: null };
   }
 
   /** Logs a served list as an experiment exposure (best effort: the alert or answer itself never fails on it). */
   async logExposure(a: RankingAssignment, candidateId: string, rankingId: string, items: Array<{ jobId: string; score: number }>, modelVersion: string | null): Promise<void> {
     if (!a.experimentKey || !a.variant || items.length === 0) return;
+    // An interleaving experiment measures team-drafted lists only (rankedJobs); an alert serving one variant's list
+    // would be noise there, and logRanking refuses a list without teams.
+    if (a.type === 'interleaving') return;
     try {
       await this.experiments.logRanking({ experimentKey: a.experimentKey, unitId: candidateId, variant: a.variant, rankingId, jobIds: items.map((i) => i.jobId), scores: items.map((i) => i.score), modelVersion });
     } catch (err) {
@@ -115,10 +128,15 @@ export class AlertRanker {
 
   /**
    * The candidate's ranked jobs for downstream apps: the assigned model's top list, saved-search style filters
-   * applied, positions 1..n, a fresh ranking id for attributing impressions and clicks.
+   * applied, positions 1..n, a fresh ranking id for attributing impressions and clicks. Under an interleaving
+   * experiment every variant's model ranks and the list is their team draft, each job credited to its variant.
    */
-  async rankedJobs(candidateId: string, limit: number, filters: AlertFilters = {}): Promise<{ rankingId: string; assignment: RankingAssignment; model: string; version: number; items: Array<{ position: number; score: number; job: JobEntity }> }> {
+  async rankedJobs(candidateId: string, limit: number, filters: AlertFilters = {}): Promise<{ rankingId: string; assignment: RankingAssignment; model: string; version: number; items: RankedItem[] }> {
     const assignment = await this.assignment(candidateId);
+    if (assignment.type === 'interleaving' && assignment.experimentKey) {
+      const interleaved = await this.interleaved(candidateId, limit, filters, assignment);
+      if (interleaved) return interleaved;
+    }
     const filtered = Object.keys(filters).length > 0;
     const rec = await this.serving.recommend(candidateId, filtered ? Math.min(200, limit * 5) : limit, assignment.modelRef);
     const items = rec.items
@@ -128,6 +146,37 @@ export class AlertRanker {
     const rankingId = randomUUID();
     await this.logExposure(assignment, candidateId, rankingId, items.map((i) => ({ jobId: String(i.job.id), score: i.score })), `${rec.served.model}/${rec.served.version}`);
     return { rankingId, assignment, model: rec.served.model, version: rec.served.version, items };
+  }
+
+  /**
+   * Team-draft interleaving of every variant's filtered top list (libs/experiments composes and logs it with the
+   * team of each position). Null when a variant names no registry model (strategy-only variants cannot serve here):
+   * the caller then serves the assigned variant alone. The reported model is the control's.
+   */
+  private async interleaved(candidateId: string, limit: number, filters: AlertFilters, assignment: RankingAssignment): Promise<Awaited<ReturnType<AlertRanker['rankedJobs']>> | null> {
+    const key = assignment.experimentKey!;
+    const { exp } = await this.experiments.compiledFor(key);
+    if (exp.variants.some((v) => !v.modelRef)) return null;
+    const filtered = Object.keys(filters).length > 0;
+    const recs = await Promise.all(exp.variants.map((v) => this.serving.recommend(candidateId, filtered ? Math.min(200, limit * 5) : limit, v.modelRef!)));
+    const byVariant: Record<string, string[]> = {};
+    const found = new Map<string, { job: JobEntity; scores: Map<string, number> }>();
+    exp.variants.forEach((v, i) => {
+      const kept = recs[i]!.items.filter((it) => !filtered || matchesFilters(toWindowJob(it.job), filters)).slice(0, limit);
+      byVariant[v.key] = kept.map((it) => String(it.job.id));
+      for (const it of kept) {
+        const entry = found.get(String(it.job.id)) ?? { job: it.job, scores: new Map<string, number>() };
+        entry.scores.set(v.key, it.score);
+        found.set(String(it.job.id), entry);
+      }
+    });
+    const composed = await this.experiments.composeInterleaved(key, candidateId, byVariant, limit, { rankingId: randomUUID() });
+    const items = composed.items.map((it, n) => {
+      const entry = found.get(it.jobId)!;
+      return { position: n + 1, score: entry.scores.get(it.team) ?? 0, job: entry.job, team: it.team };
+    });
+    const control = recs[0]!.served;
+    return { rankingId: composed.rankingId ?? randomUUID(), assignment: { ...assignment, modelRef: exp.variants[0]!.modelRef!, variant: null }, model: control.model, version: control.version, items };
   }
 }
 

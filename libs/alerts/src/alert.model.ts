@@ -86,6 +86,8 @@ export class RankedJobModel {
   @Field(() => Int) position!: number;
   @Field(() => Float) score!: number;
   @Field(() => JobModel) job!: JobModel;
+  @Field(() => String, { nullable: true, description: 'Interleaving experiments: the variant whose list contributed this job (clicks on it credit that variant).' })
+  team!: string | null;
 }
 
 @ObjectType('RankedJobs')

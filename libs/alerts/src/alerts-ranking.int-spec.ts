@@ -132,4 +132,22 @@ describe('alert ranking by the champion model', () => {
     const impressions = (await sql.query(`SELECT DISTINCT experiment_key, variant FROM interactions WHERE ranking_id = $1`, [d!.rankingId])).rows;
     expect(impressions).toEqual([{ experiment_key: 'alert-models', variant: assigned!.variant }]);
   });
+
+  it('under an interleaving experiment rankedJobs serves the team draft of every variant, each job credited to its variant', async () => {
+    const experiments = app.get(ExperimentsService);
+    await experiments.stop('alert-models');
+    await experiments.create({ key: 'alert-interleave', type: 'interleaving', variants: [{ key: 'control', weight: 0.5, modelRef: 'jobs/1', strategy: null }, { key: 'challenger', weight: 0.5, modelRef: 'jobs@champion', strategy: null }], primaryMetric: 'click_rate' }, 'test');
+    await experiments.start('alert-interleave');
+    const unit = (await sql.query(`INSERT INTO candidates (source, external_id, name) VALUES ('test', 'il1', 'Il') RETURNING id::text AS id`)).rows[0].id as string;
+    expect(await experiments.servingAssignment(unit)).toMatchObject({ experimentKey: 'alert-interleave', type: 'interleaving' });
+
+    const r = (await gql('query($c: ID!) { rankedJobs(candidateId: $c, limit: 3) { rankingId modelRef experimentKey variant jobs { position team job { id } } } }', { c: unit })).rankedJobs;
+    expect(r).toMatchObject({ experimentKey: 'alert-interleave', variant: null, modelRef: 'jobs/1' });
+    // Both variants rank with the same artifact here, so the draft alternates over one list: every job once, in order,
+    // each credited to exactly one team, and both teams contribute.
+    expect(r.jobs.map((j: any) => j.job.id)).toEqual([jobs['popular'], jobs['liked'], jobs['fresh']]);
+    expect(r.jobs.map((j: any) => j.position)).toEqual([1, 2, 3]);
+    expect(new Set(r.jobs.map((j: any) => j.team))).toEqual(new Set(['control', 'challenger']));
+    await experiments.stop('alert-interleave');
+  });
 });
