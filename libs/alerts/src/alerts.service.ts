@@ -202,17 +202,19 @@ export class AlertsService implements OnModuleDestroy {
    * (subscription, due time): re-enqueueing while a job exists is a no-op, and the delivery row's unique
    * (subscription, due_at) makes a late duplicate a no-op too.
    */
-  async enqueueDue(now = new Date()): Promise<number> {
+  async enqueueDue(now?: Date): Promise<number> {
     const batch = this.config.alerts.batchSize;
-    // The keyset cursor keeps the database's microseconds (a JS Date would truncate them and revisit rows).
+    // "Now" is the database's clock by default: a JS Date is whole milliseconds, so a subscription made due by
+    // `now()` within the same millisecond would not yet count as due. The keyset cursor keeps the database's
+    // microseconds (a JS Date would truncate them and revisit rows).
     let after: { at: string; id: string } | null = null;
     let total = 0;
     for (;;) {
       const rows: Array<{ id: string; due: Date; due_exact: string }> = await this.db.query(
         `SELECT id::text AS id, next_due_at AS due, next_due_at::text AS due_exact FROM alert_subscriptions
-          WHERE status = 'active' AND next_due_at <= $1 ${after ? 'AND (next_due_at, id) > ($3::timestamptz, $4::bigint)' : ''}
+          WHERE status = 'active' AND next_due_at <= COALESCE($1::timestamptz, clock_timestamp()) ${after ? 'AND (next_due_at, id) > ($3::timestamptz, $4::bigint)' : ''}
           ORDER BY next_due_at, id LIMIT $2`,
-        after ? [now, batch, after.at, after.id] : [now, batch],
+        after ? [now ?? null, batch, after.at, after.id] : [now ?? null, batch],
       );
       if (rows.length === 0) break;
       await this.queue.addBulk(
