@@ -1,7 +1,8 @@
 // rankedJobs latency (issue 10 target: p99 < 50 ms at 200 requests/s on 2 cores) against a running API process.
 // On a fresh database: the synthetic market (seed 1: 2,000 candidates, 5,000 jobs, 30 days), a model trained and
 // promoted to jobs@champion, an `app` API key; then the API is started and autocannon sends a fixed 200 req/s of
-// rankedJobs for random candidates (limit 10) for --seconds, after a warm-up.
+// rankedJobs for random candidates (limit 10) for --seconds, after a warm-up; then the same rate from an open-loop client
+// that spaces requests evenly (autocannon releases each second's requests in a burst, which its latencies include).
 //   node scripts/build.mjs && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
 //     node bench/alerts-ranked.bench.mjs [--strategy popularity] [--rate 200] [--seconds 30] [--keep]
 import autocannon from 'autocannon';
@@ -65,7 +66,36 @@ if (check.errors) throw new Error(JSON.stringify(check.errors));
 console.log(`sample answer: model version ${check.data.rankedJobs.modelVersion}, ${check.data.rankedJobs.jobs.length} jobs`);
 await run(5, RATE); // warm-up: model load, JIT, pools
 const r = await run(SECONDS, RATE);
-const out = { strategy: STRATEGY, rate: RATE, seconds: SECONDS, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, rps: r.requests.average, latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max }, load: loadavg().map((x) => Number(x.toFixed(2))) };
+// autocannon's rate limit releases each second's requests in a burst, so its latencies include queueing behind that
+// burst. The same rate as an open-loop client that sends one request every 1000/RATE ms, each timed on its own:
+const http = await import('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const send = () =>
+  new Promise((resolve, reject) => {
+    const b = body();
+    const t0 = performance.now();
+    const req = http.request({ host: '127.0.0.1', port: PORT, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-api-key': key, 'content-length': Buffer.byteLength(b) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ ms: performance.now() - t0, ok: res.statusCode === 200 }));
+    });
+    req.on('error', reject);
+    req.end(b);
+  });
+const paced = async (seconds) => {
+  const n = RATE * seconds, gap = 1000 / RATE, start = performance.now(), pending = [];
+  for (let i = 0; i < n; i++) {
+    const wait = start + i * gap - performance.now();
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+    pending.push(send());
+  }
+  const done = await Promise.all(pending);
+  const ms = done.map((d) => d.ms).sort((a, b) => a - b);
+  const at = (q) => Number(ms[Math.min(n - 1, Math.floor(n * q))].toFixed(1));
+  return { requests: n, failed: done.filter((d) => !d.ok).length, rps: Number((n / ((performance.now() - start) / 1000)).toFixed(1)), latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) } };
+};
+await paced(5); // warm-up
+const evenly = await paced(SECONDS);
+const out = { strategy: STRATEGY, rate: RATE, seconds: SECONDS, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, rps: r.requests.average, latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max }, evenlyPaced: evenly, load: loadavg().map((x) => Number(x.toFixed(2))) };
 console.log(JSON.stringify(out, null, 2));
 api.kill('SIGTERM');
 await new Promise((res) => api.once('exit', res));
