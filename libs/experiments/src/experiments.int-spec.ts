@@ -7,6 +7,7 @@ import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { bucketOf } from './assignment.js';
 import { ExperimentsService } from './experiments.service.js';
+import { insertUnitsAndJobs } from '../test/experiment-fixture.js';
 
 const EXP_FIELDS = 'key status phase coverage variants { key weight modelRef killed } namespace { name start end } decision decisionVariant promotedVersion';
 
@@ -62,18 +63,9 @@ describe('experiments', () => {
     service = app.get(ExperimentsService);
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    const company = (await sql.query(`INSERT INTO companies (name, normalized_name) VALUES ('Acme', 'acme') RETURNING id`)).rows[0].id;
-    for (let i = 0; i < 20; i++) {
-      const r = await sql.query(
-        `INSERT INTO jobs (source, external_id, company_id, title, normalized_title, description, skills, city, country, remote, posted_at, content_hash)
-         VALUES ('test', $1::text, $2, 'Engineer', 'engineer', 'desc', '{typescript}', 'Berlin', 'DE', false, now(), md5($1::text) || '00000000') RETURNING id::text AS id`,
-        [`j${i}`, company],
-      );
-      jobs.push(r.rows[0].id);
-    }
-    for (let i = 0; i < 40; i++) {
-      candidates.push((await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone) VALUES ('test', $1, 'C', $2, 'UTC') RETURNING id::text AS id`, [`c${i}`, `c${i}@example.org`])).rows[0].id);
-    }
+    const rows = await insertUnitsAndJobs(sql, { jobs: 20, candidates: 40 });
+    jobs.push(...rows.jobs);
+    candidates.push(...rows.candidates);
     const registry = app.get(RegistryService);
     await registry.registerModel({ name: 'jobs-pop', strategy: 'popularity', owner: 'test' });
     // Version 2 is worse offline than the champion (version 1): only a concluded experiment gets it through the gate.

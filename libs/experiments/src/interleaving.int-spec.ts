@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test
 import { ExperimentError } from './experiments.errors.js';
 import { ExperimentsService } from './experiments.service.js';
 import { INTERLEAVED_VARIANT } from './interleaving.js';
+import { insertUnitsAndJobs } from '../test/experiment-fixture.js';
 
 const ANALYSIS = `experimentAnalysis(key: $k, refresh: true) { experimentKey control comparisons { variant } variants { variant units rankings items clicks applies }
   interleaving { control units rankings creditedLists
@@ -43,17 +44,9 @@ describe('interleaving experiments', () => {
     service = app.get(ExperimentsService);
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    const company = (await sql.query(`INSERT INTO companies (name, normalized_name) VALUES ('Acme', 'acme') RETURNING id`)).rows[0].id;
-    for (let i = 0; i < 20; i++) {
-      jobs.push((await sql.query(
-        `INSERT INTO jobs (source, external_id, company_id, title, normalized_title, description, skills, city, country, remote, posted_at, content_hash)
-         VALUES ('test', $1::text, $2, 'Engineer', 'engineer', 'desc', '{typescript}', 'Berlin', 'DE', false, now(), md5($1::text) || '00000000') RETURNING id::text AS id`,
-        [`j${i}`, company],
-      )).rows[0].id);
-    }
-    for (let i = 0; i < 60; i++) {
-      candidates.push((await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone) VALUES ('test', $1, 'C', $2, 'UTC') RETURNING id::text AS id`, [`c${i}`, `c${i}@example.org`])).rows[0].id);
-    }
+    const rows = await insertUnitsAndJobs(sql, { jobs: 20, candidates: 60 });
+    jobs.push(...rows.jobs);
+    candidates.push(...rows.candidates);
   }, 120_000);
   afterAll(async () => {
     await sql?.end();

@@ -9,6 +9,7 @@ import { graphql, loginAsAdmin } from '../../../../e2e/support/graphql-client.js
 import { startInProcessApi } from '../../../../e2e/support/in-process-api.js';
 import { createTestDatabase, type TestDatabase } from '../../../../e2e/support/test-database.js';
 import { ExperimentsService } from '../experiments.service.js';
+import { insertUnitsAndJobs } from '../../test/experiment-fixture.js';
 
 const FIELDS = `experimentKey phase computedAt control primaryMetric cupedAvailable
   srm { chi2 df p flagged expected } unitsPerVariant { variant units weight }
@@ -55,17 +56,9 @@ describe('experiment results (statistics engine on the logs)', () => {
     service = app.get(ExperimentsService);
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    const company = (await sql.query(`INSERT INTO companies (name, normalized_name) VALUES ('Acme', 'acme') RETURNING id`)).rows[0].id;
-    for (let i = 0; i < 10; i++) {
-      jobs.push((await sql.query(
-        `INSERT INTO jobs (source, external_id, company_id, title, normalized_title, description, skills, city, country, remote, posted_at, content_hash)
-         VALUES ('test', $1::text, $2, 'Engineer', 'engineer', 'desc', '{typescript}', 'Berlin', 'DE', false, now(), md5($1::text) || '00000000') RETURNING id::text AS id`,
-        [`j${i}`, company],
-      )).rows[0].id);
-    }
-    for (let i = 0; i < 80; i++) {
-      candidates.push((await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone) VALUES ('test', $1, 'C', $2, 'UTC') RETURNING id::text AS id`, [`c${i}`, `c${i}@example.org`])).rows[0].id);
-    }
+    const rows = await insertUnitsAndJobs(sql, { jobs: 10, candidates: 80 });
+    jobs.push(...rows.jobs);
+    candidates.push(...rows.candidates);
   }, 120_000);
   afterAll(async () => {
     await sql?.end();
