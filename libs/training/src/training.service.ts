@@ -354,7 +354,9 @@ export class TrainingService {
         if (stop) throw asStop(stop);
         const result = summarise(registered);
         const rows: unknown[] = await tx.query(
-          `UPDATE training_jobs SET status = 'completed', error = NULL, error_code = NULL, version = $2, result = $3, finished_at = now()
+          // Progress says done in the same write, so no reader sees a completed job still "registering".
+          `UPDATE training_jobs SET status = 'completed', error = NULL, error_code = NULL, version = $2, result = $3, finished_at = now(),
+                  progress = progress || '{"percent": 100, "phase": "done"}'::jsonb
             WHERE id = $1 AND status = 'running' RETURNING id`,
           [id, result.version ?? null, JSON.stringify(result)],
         );
