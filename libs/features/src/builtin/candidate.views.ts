@@ -167,18 +167,28 @@ export function engagementSql(keyColumn: 'candidate_id' | 'job_id', windows: num
            GROUP BY i.${keyColumn}`;
 }
 
-export const candidateEngagementView: FeatureViewDefinition = {
-  name: 'candidate_engagement',
-  entity: 'candidate',
-  description: 'Candidate click-through and apply rates over 7 and 30 days, Bayesian-smoothed towards the population rate (k = 20).',
-  owner: OWNER,
-  ttlSeconds: 2 * DAY,
-  eventTimeColumn: 'event_time',
-  asOfEventTime: true,
-  features: engagementFeatures([7, 30], ['click', 'apply']),
-  source: { sql: engagementSql('candidate_id', [7, 30]) },
-  transform: { version: '1', params: { strength: SMOOTHING_STRENGTH }, fn: engagementTransform('candidate_id', [7, 30], ['click', 'apply']) },
-};
+/** A click-through and apply-rate view over 7 and 30 days for candidates or jobs (the same definition, keyed differently). */
+export function engagementView(name: string, entity: 'candidate' | 'job', description: string): FeatureViewDefinition {
+  const key = entity === 'candidate' ? 'candidate_id' : 'job_id';
+  return {
+    name,
+    entity,
+    description,
+    owner: OWNER,
+    ttlSeconds: 2 * DAY,
+    eventTimeColumn: 'event_time',
+    asOfEventTime: true,
+    features: engagementFeatures([7, 30], ['click', 'apply']),
+    source: { sql: engagementSql(key, [7, 30]) },
+    transform: { version: '1', params: { strength: SMOOTHING_STRENGTH }, fn: engagementTransform(key, [7, 30], ['click', 'apply']) },
+  };
+}
+
+export const candidateEngagementView = engagementView(
+  'candidate_engagement',
+  'candidate',
+  'Candidate click-through and apply rates over 7 and 30 days, Bayesian-smoothed towards the population rate (k = 20).',
+);
 
 export const candidateTextView: FeatureViewDefinition = {
   name: 'candidate_text',

@@ -1,7 +1,7 @@
 import { EMPLOYMENT_TYPES, SENIORITIES } from '@app/market';
 import type { FeatureSpec, FeatureViewDefinition, Row, SparseVector } from '../definitions/types.js';
 import { bin, crossBucket, dayOfWeek, daysBetween, hashBucket, log1p, oneHot, sparseCosine, standardiser, tfidfVector } from '../encodings.js';
-import { engagementFeatures, engagementSql, engagementTransform, HASH_BUCKETS, SALARY_BINS, SMOOTHING_STRENGTH } from './candidate.views.js';
+import { engagementView, HASH_BUCKETS, SALARY_BINS } from './candidate.views.js';
 import { jobTokens, marketVocabulary, VECTOR_TERMS } from './market-text.js';
 
 const DAY = 86_400;
@@ -114,18 +114,11 @@ export const jobFreshnessView: FeatureViewDefinition = {
   },
 };
 
-export const jobEngagementView: FeatureViewDefinition = {
-  name: 'job_engagement',
-  entity: 'job',
-  description: 'Posting click-through rate over 7 and 30 days and apply rate over 30 days, Bayesian-smoothed (k = 20).',
-  owner: OWNER,
-  ttlSeconds: 2 * DAY,
-  eventTimeColumn: 'event_time',
-  asOfEventTime: true,
-  features: engagementFeatures([7, 30], ['click', 'apply']),
-  source: { sql: engagementSql('job_id', [7, 30]) },
-  transform: { version: '1', params: { strength: SMOOTHING_STRENGTH }, fn: engagementTransform('job_id', [7, 30], ['click', 'apply']) },
-};
+export const jobEngagementView = engagementView(
+  'job_engagement',
+  'job',
+  'Posting click-through rate over 7 and 30 days and apply rate over 30 days, Bayesian-smoothed (k = 20).',
+);
 
 export const jobTextView: FeatureViewDefinition = {
   name: 'job_text',
