@@ -1,7 +1,6 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AlertsService } from '@app/alerts';
-import { AppConfig } from '@app/config';
 import { QueueNames } from '@app/queue';
 import type { Job, Queue } from 'bullmq';
 
@@ -35,37 +34,22 @@ export class AlertsProcessor extends WorkerHost {
 }
 
 /**
- * Registers the minutely tick (a BullMQ job scheduler on Redis; on the Postgres queue backend, which has no NOTIFY,
- * a delayed repeatable job would make idle workers sleep until it is due, so there the tick is a timer), and polls
- * for due retries (often enough for the first 5 s retry).
+ * Registers the minutely tick as a BullMQ job scheduler (on both queue backends: idle PostgreSQL-backend workers
+ * poll, libs/queue), and polls for due retries (often enough for the first 5 s retry).
  */
 @Injectable()
 export class AlertsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AlertsScheduler');
   private timer?: NodeJS.Timeout;
-  private tickTimer?: NodeJS.Timeout;
   private busy?: Promise<unknown>;
-  private ticking?: Promise<unknown>;
 
   constructor(
     @InjectQueue(QueueNames.alerts) private readonly queue: Queue,
     @Inject(AlertsService) private readonly alerts: AlertsService,
-    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.usesRedis) {
-      await this.queue.upsertJobScheduler('alerts-tick', { every: 60_000 }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 100 } });
-    } else {
-      this.tickTimer = setInterval(() => {
-        if (this.ticking) return;
-        this.ticking = this.alerts
-          .enqueueDue()
-          .catch((err: unknown) => this.logger.warn(`alert tick failed: ${(err as Error).message}`))
-          .finally(() => (this.ticking = undefined));
-      }, 60_000);
-      this.tickTimer.unref();
-    }
+    await this.queue.upsertJobScheduler('alerts-tick', { every: 60_000 }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 100 } });
     this.timer = setInterval(() => {
       if (this.busy) return;
       this.busy = this.alerts
@@ -78,7 +62,6 @@ export class AlertsScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    clearInterval(this.tickTimer);
-    await Promise.all([this.busy, this.ticking]);
+    await this.busy;
   }
 }

@@ -1,6 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ExperimentResultsService, ExperimentsService, type RankingEvent } from '@app/experiments';
 import { QueueNames } from '@app/queue';
 import type { Job, Queue } from 'bullmq';
@@ -26,37 +25,14 @@ export class ExperimentsProcessor extends WorkerHost {
   }
 }
 
-/** Every 10 minutes: a BullMQ job scheduler on Redis; a timer on the Postgres queue backend (as the alerts tick). */
+/** Every 10 minutes, as a BullMQ job scheduler (on both queue backends: idle PostgreSQL-backend workers poll, libs/queue). */
 @Injectable()
-export class ExperimentResultsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExperimentResultsScheduler implements OnApplicationBootstrap {
   static readonly everyMs = 10 * 60_000;
-  private readonly logger = new Logger('ExperimentResultsScheduler');
-  private timer?: NodeJS.Timeout;
-  private busy?: Promise<unknown>;
 
-  constructor(
-    @InjectQueue(QueueNames.experiments) private readonly queue: Queue,
-    @Inject(ExperimentResultsService) private readonly results: ExperimentResultsService,
-    @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+  constructor(@InjectQueue(QueueNames.experiments) private readonly queue: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.usesRedis) {
-      await this.queue.upsertJobScheduler('experiment-results', { every: ExperimentResultsScheduler.everyMs }, { name: 'refresh-results', opts: { removeOnComplete: 100, removeOnFail: 100 } });
-      return;
-    }
-    this.timer = setInterval(() => {
-      if (this.busy) return;
-      this.busy = this.results
-        .refreshRunning()
-        .catch((err: unknown) => this.logger.warn(`experiment results refresh failed: ${(err as Error).message}`))
-        .finally(() => (this.busy = undefined));
-    }, ExperimentResultsScheduler.everyMs);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.busy;
+    await this.queue.upsertJobScheduler('experiment-results', { every: ExperimentResultsScheduler.everyMs }, { name: 'refresh-results', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   }
 }
