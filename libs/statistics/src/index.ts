@@ -7,3 +7,5 @@ export * from './online-metrics.js';
 export * from './group-sequential.js';
 export { buildPanel, simulateExperiments, plannedFractions, type Panel, type PanelOptions, type SimulationOptions, type SimulationResult, type MetricRates } from './calibration.js';
 export { StatisticsModule } from './statistics.module.js';
+export * from './off-policy.js';
+export * from './thompson.js';
