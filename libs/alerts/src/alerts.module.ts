@@ -8,14 +8,16 @@ import { AlertsController } from './alerts.controller.js';
 import { AlertsResolver } from './alerts.resolver.js';
 import { AlertIdempotency } from './idempotency.js';
 import { AlertsService } from './alerts.service.js';
+import { AlertReportsResolver } from './reports/alert-reports.resolver.js';
+import { AlertReportsService } from './reports/alert-reports.service.js';
 
-export const alertsResolvers = [AlertsResolver];
+export const alertsResolvers = [AlertsResolver, AlertReportsResolver];
 
 /** Subscriptions, composition, delivery (worker, CLI, API). The `alerts` queue comes from QueueModule. */
 @Module({
   imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity]), TrainingCoreModule, ExperimentsCoreModule],
-  providers: [AlertsService, AlertRanker],
-  exports: [AlertsService, AlertRanker],
+  providers: [AlertsService, AlertRanker, AlertReportsService],
+  exports: [AlertsService, AlertRanker, AlertReportsService],
 })
 export class AlertsCoreModule {}
 

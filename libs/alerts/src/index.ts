@@ -1,5 +1,6 @@
 export { AlertsModule, AlertsCoreModule, alertsResolvers } from './alerts.module.js';
 export { AlertsService, type RunResult, type SubscriptionPatch } from './alerts.service.js';
+export { AlertReportsService, type AlertOverview, type AlertOverviewDay } from './reports/alert-reports.service.js';
 export { AlertRanker, type RankingAssignment } from './alert-ranker.js';
 export { AlertError, type AlertErrorCode } from './alerts.errors.js';
 export { AlertSubscriptionEntity, AlertDeliveryEntity, type AlertItem, type AlertDeliveryStatus, type SubscriptionStatus } from './alert.entity.js';

@@ -26,10 +26,11 @@ export const PERMISSIONS = [
   'webhooks:read',
   'webhooks:manage',
   'alerts',
+  'alerts:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports:read', 'self:read', 'models:read', 'evaluations:read'];
+const READ_ALL: Permission[] = ['candidates:read', 'interactions:read', 'imports:read', 'self:read', 'models:read', 'evaluations:read', 'alerts:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
