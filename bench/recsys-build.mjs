@@ -18,7 +18,8 @@ const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.is
 for (const f of walk(join(root, 'libs/recsys/src'))) if (f.endsWith('.ts') && !f.endsWith('.spec.ts')) compile(f);
 // pure modules of other libs that benches import by relative path (no Nest, no decorators)
 const pure = ['prng', 'taxonomy', 'utility', 'behaviour', 'history', 'generate', 'ground-truth'].map((f) => `libs/simulator/src/${f}.ts`);
-for (const f of [...pure, 'libs/training/src/snapshot.ts']) compile(join(root, f));
+const ranking = ['types', 'config', 'ranking.errors', 'similarity', 'stages', 'explain', 'pipeline', 'debug'].map((f) => `libs/ranking/src/${f}.ts`);
+for (const f of [...pure, ...ranking, 'libs/training/src/snapshot.ts']) compile(join(root, f));
 const target = process.argv[2];
 const index = pathToFileURL(join(outRoot, 'libs/recsys/src/index.js')).href;
 const out = compile(join(root, target), (s) => s.replaceAll(`'@app/recsys'`, `'${index}'`).replaceAll(`"@app/recsys"`, `"${index}"`));

@@ -77,7 +77,7 @@ export const DEFAULT_STAGES: Readonly<Record<StageName, StageConfig>> = {
   score: { stage: 'score', knownFloor: 0.2 },
   freshness: { stage: 'freshness', weight: 0.05, halfLifeDays: 7 },
   profileChange: { stage: 'profileChange', weight: 0.5, windowDays: 14, features: ['location', 'skills'] },
-  diversity: { stage: 'diversity', lambda: 0.9, maxPerCompany: 2, window: 50, similarity: ['skills', 'title'] },
+  diversity: { stage: 'diversity', lambda: 0.95, maxPerCompany: 1, window: 50, similarity: ['skills', 'title'] },
   loadBalance: { stage: 'loadBalance', weight: 0.05, targetApplicants: 25, promote: 0.5 },
   filters: { stage: 'filters', expired: true, applied: true, dismissed: true, savedSearch: true, location: 'none' },
 };

@@ -27,7 +27,7 @@ describe('pipeline config', () => {
     expect(validatePipeline(DEFAULT_PIPELINE)).toEqual(DEFAULT_PIPELINE);
     const p = validatePipeline('{"name":"lean","stages":[{"stage":"candidates"},{"stage":"score"},{"stage":"diversity","maxPerCompany":1}]}');
     expect(p.name).toBe('lean');
-    expect(p.stages[2]).toEqual({ stage: 'diversity', lambda: 0.9, maxPerCompany: 1, window: 50, similarity: ['skills', 'title'] });
+    expect(p.stages[2]).toEqual({ stage: 'diversity', lambda: 0.95, maxPerCompany: 1, window: 50, similarity: ['skills', 'title'] });
   });
 
   it('bad configurations are typed errors naming the problem', () => {
@@ -142,16 +142,16 @@ describe('runPipeline and the debug view', () => {
     });
     expect(res.stages.map((s) => s.stage)).toEqual(['candidates', 'score', 'freshness', 'profileChange', 'loadBalance', 'diversity', 'filters']);
     expect(res.stages[0]).toMatchObject({ in: 0, out: 6 });
-    // company A capped at 2 → job 5 (company B) moves up; job 2 (applied) and 6 (closed) are filtered afterwards
+    // company A capped at 1 → jobs 6 (company C) and 5 (company B) move up; job 2 (applied) and 6 (closed) are filtered afterwards
     expect(res.items.map((i) => i.jobId)).toEqual(['1', '5', '3']);
     expect(res.items.map((i) => i.position)).toEqual([1, 2, 3]);
     expect(res.items[0]!.reasons[0]).toMatchObject({ code: 'MATCHED_SKILLS' });
     const fx = stageEffects(res.stages);
     expect(fx[0]!.added).toEqual(['1', '2', '3', '4', '6', '5']);
     const div = fx.find((f) => f.stage === 'diversity')!;
-    expect(div.moves.find((m) => m.jobId === '5')).toMatchObject({ before: 6, after: 4 });
+    expect(div.moves.find((m) => m.jobId === '5')).toMatchObject({ before: 6, after: 3 });
     const filt = fx.find((f) => f.stage === 'filters')!;
-    expect(filt.removed).toEqual([{ jobId: '2', reason: 'already applied' }, { jobId: '6', reason: 'job is closed' }]);
+    expect(filt.removed).toEqual([{ jobId: '6', reason: 'job is closed' }, { jobId: '2', reason: 'already applied' }]);
     expect(filt).toMatchObject({ itemsIn: 6, itemsOut: 4 });
   });
 });

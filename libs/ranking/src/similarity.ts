@@ -19,11 +19,20 @@ export function skillKey(s: string): string {
 
 /** The token set a job is compared by: skills (prefixed s:) and title words (t:). */
 export function jobTokens(job: RankJob, features: readonly SimilarityFeature[] = ['skills', 'title']): Set<string> {
+  const key = features.join(',');
+  let cached = tokenCache.get(job);
+  const hit = cached?.get(key);
+  if (hit) return hit;
+  if (!cached) tokenCache.set(job, (cached = new Map()));
   const out = new Set<string>();
+  cached.set(key, out);
   if (features.includes('skills')) for (const s of job.skills) out.add(`s:${skillKey(s)}`);
   if (features.includes('title')) for (const t of titleTokens(job.title)) out.add(`t:${t}`);
   return out;
 }
+
+/** Token sets per job object (jobs shared between requests, e.g. an alert window, are tokenised once). */
+const tokenCache = new WeakMap<RankJob, Map<string, Set<string>>>();
 
 export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 && b.size === 0) return 0;
