@@ -33,6 +33,8 @@ export class AlertSubscriptionEntity {
   @Column({ name: 'created_by', type: 'varchar', length: 320 }) createdBy!: string;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  /** When the owner (the creator) was last told that the subscription was paused by delivery failures. */
+  @Column({ name: 'owner_notified_at', type: 'timestamptz', nullable: true }) ownerNotifiedAt!: Date | null;
 }
 
 export interface AlertItem {
@@ -49,6 +51,8 @@ export interface AlertAttempt {
   status: number | null;
   error: string | null;
   durationMs: number;
+  /** The process died after handing this attempt to the channel and before recording its outcome (it may have been accepted). */
+  interrupted?: boolean;
 }
 
 @Entity({ name: 'alert_deliveries' })
@@ -78,4 +82,28 @@ export class AlertDeliveryEntity {
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt!: Date | null;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;
+  /** Set while an attempt is in the channel's hands (see the migration 1764200400000). */
+  @Column({ name: 'sending_at', type: 'timestamptz', nullable: true }) sendingAt!: Date | null;
+  @Column({ name: 'interrupted_attempts', type: 'integer' }) interruptedAttempts!: number;
+  @Column({ name: 'retry_base', type: 'integer' }) retryBase!: number;
+  @Column({ type: 'integer' }) replays!: number;
+  @Column({ name: 'last_replayed_at', type: 'timestamptz', nullable: true }) lastReplayedAt!: Date | null;
+  @Column({ name: 'last_replayed_by', type: 'varchar', length: 320, nullable: true }) lastReplayedBy!: string | null;
+}
+
+export type OwnerNoticeStatus = 'pending' | 'sent' | 'no_recipient' | 'failed';
+
+/** A notice to a subscription's owner (its creator) that the subscription was paused by delivery failures. */
+@Entity({ name: 'alert_owner_notices' })
+export class AlertOwnerNoticeEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
+  @Column({ name: 'subscription_id', type: 'bigint' }) subscriptionId!: string;
+  @Column({ name: 'delivery_id', type: 'bigint', nullable: true }) deliveryId!: string | null;
+  @Column({ type: 'text' }) reason!: string;
+  @Column({ type: 'varchar', length: 12 }) status!: OwnerNoticeStatus;
+  @Column({ type: 'varchar', length: 320, nullable: true }) recipient!: string | null;
+  @Column({ type: 'text', nullable: true }) error!: string | null;
+  @Column({ name: 'message_id', type: 'varchar', length: 100, nullable: true }) messageId!: string | null;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt!: Date | null;
 }

@@ -30,6 +30,7 @@ export class AlertSubscriptionModel {
   @Field(() => Date, { nullable: true }) lastSentAt!: Date | null;
   @Field(() => Date, { nullable: true }) nextDueAt!: Date | null;
   @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'When the owner (creator) was last emailed that delivery failures paused this subscription.' }) ownerNotifiedAt!: Date | null;
 }
 
 @ObjectType('SubscribedAlert')
@@ -54,6 +55,8 @@ export class AlertAttemptModel {
   @Field(() => Int, { nullable: true }) responseStatus!: number | null;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => Int) durationMs!: number;
+  @Field({ description: 'The process stopped after handing this attempt to the channel and before recording its outcome: it may have been accepted (the next attempt carries the same Message-ID / webhook-id).' })
+  interrupted!: boolean;
 }
 
 @ObjectType('AlertDelivery')
@@ -77,6 +80,24 @@ export class AlertDeliveryModel {
   @Field(() => [AlertAttemptModel]) attemptLog!: AlertAttemptModel[];
   @Field(() => String, { nullable: true }) lastError!: string | null;
   @Field(() => Date, { nullable: true }) nextAttemptAt!: Date | null;
+  @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true }) sentAt!: Date | null;
+  @Field(() => Int, { description: 'Attempts whose outcome is unknown because the process stopped mid-send (possible duplicates, same message id).' }) interruptedAttempts!: number;
+  @Field(() => Int, { description: 'How often this delivery was replayed after failing.' }) replays!: number;
+  @Field(() => Date, { nullable: true }) lastReplayedAt!: Date | null;
+  @Field(() => String, { nullable: true }) lastReplayedBy!: string | null;
+}
+
+@ObjectType('AlertOwnerNotice')
+export class AlertOwnerNoticeModel {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) subscriptionId!: string;
+  @Field(() => ID, { nullable: true }) deliveryId!: string | null;
+  @Field() reason!: string;
+  @Field({ description: 'pending | sent | no_recipient | failed' }) status!: string;
+  @Field(() => String, { nullable: true }) recipient!: string | null;
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => String, { nullable: true, description: 'Message-ID of the notice email.' }) messageId!: string | null;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) sentAt!: Date | null;
 }

@@ -8,6 +8,7 @@ export type AlertErrorCode =
   | 'INVALID_SEND_HOUR'
   | 'INVALID_TOKEN'
   | 'CONFLICT'
+  | 'NOT_REPLAYABLE'
   | 'IDEMPOTENCY_KEY_REUSED';
 
 /** The alert domain's one error class; codes are mapped to GraphQL in apps/api/src/graphql-errors.ts. */

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ExperimentsCoreModule } from '@app/experiments';
 import { TrainingCoreModule } from '@app/training';
-import { AlertDeliveryEntity, AlertSubscriptionEntity } from './alert.entity.js';
+import { AlertDeliveryEntity, AlertOwnerNoticeEntity, AlertSubscriptionEntity } from './alert.entity.js';
 import { AlertRanker } from './alert-ranker.js';
 import { AlertsController } from './alerts.controller.js';
 import { AlertsResolver } from './alerts.resolver.js';
@@ -15,7 +15,7 @@ export const alertsResolvers = [AlertsResolver, AlertReportsResolver];
 
 /** Subscriptions, composition, delivery (worker, CLI, API). The `alerts` queue comes from QueueModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity]), TrainingCoreModule, ExperimentsCoreModule],
+  imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity, AlertOwnerNoticeEntity]), TrainingCoreModule, ExperimentsCoreModule],
   providers: [AlertsService, AlertRanker, AlertReportsService],
   exports: [AlertsService, AlertRanker, AlertReportsService],
 })

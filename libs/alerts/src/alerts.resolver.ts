@@ -3,10 +3,10 @@ import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graph
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@app/auth';
 import { toJobModel } from '@app/market';
-import { AlertDeliveryModel, AlertSubscriptionModel, RankedJobsModel, SubscribedAlertModel } from './alert.model.js';
+import { AlertDeliveryModel, AlertOwnerNoticeModel, AlertSubscriptionModel, RankedJobsModel, SubscribedAlertModel } from './alert.model.js';
 import { AlertRanker } from './alert-ranker.js';
 import { AlertError } from './alerts.errors.js';
-import { toAlertDeliveryModel, toSubscriptionModel } from './alerts.mapper.js';
+import { toAlertDeliveryModel, toOwnerNoticeModel, toSubscriptionModel } from './alerts.mapper.js';
 import { AlertsService } from './alerts.service.js';
 import { AlertIdempotency } from './idempotency.js';
 
@@ -66,6 +66,32 @@ export class AlertsResolver {
   @Mutation(() => AlertSubscriptionModel)
   async unsubscribe(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() who: Principal, @Context() ctx: HttpContext): Promise<AlertSubscriptionModel> {
     return this.idempotent(ctx, who, 'unsubscribe', { id }, async () => toSubscriptionModel(await this.service.unsubscribe(id, 'unsubscribed through the API')));
+  }
+
+  @RequirePermission('alerts')
+  @Mutation(() => AlertSubscriptionModel, { description: 'Pause a subscription (no alerts until resumed).' })
+  async pauseAlertSubscription(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() who: Principal, @Context() ctx: HttpContext): Promise<AlertSubscriptionModel> {
+    return this.idempotent(ctx, who, 'pauseAlertSubscription', { id }, async () => toSubscriptionModel(await this.service.update(id, { status: 'paused' })));
+  }
+
+  @RequirePermission('alerts')
+  @Mutation(() => AlertSubscriptionModel, { description: 'Resume a paused subscription (also one paused by delivery failures, once its endpoint is fixed); its next alert is at the next send time.' })
+  async resumeAlertSubscription(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() who: Principal, @Context() ctx: HttpContext): Promise<AlertSubscriptionModel> {
+    return this.idempotent(ctx, who, 'resumeAlertSubscription', { id }, async () => toSubscriptionModel(await this.service.update(id, { status: 'active' })));
+  }
+
+  @RequirePermission('alerts')
+  @Mutation(() => AlertDeliveryModel, {
+    description: 'Queue a failed delivery again: same message id (webhook-id / Message-ID) and content, a new round of retries, attempts appended to its log. The subscription must be active (resume it first); NOT_REPLAYABLE otherwise.',
+  })
+  async replayAlertDelivery(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() who: Principal, @Context() ctx: HttpContext): Promise<AlertDeliveryModel> {
+    return this.idempotent(ctx, who, 'replayAlertDelivery', { id }, async () => toAlertDeliveryModel(await this.service.replay(id, who.label)));
+  }
+
+  @RequirePermission('alerts')
+  @Query(() => [AlertOwnerNoticeModel], { description: "Notices sent to a subscription's owner when delivery failures paused it, newest first." })
+  async alertOwnerNotices(@Args('subscriptionId', { type: () => ID }) subscriptionId: string): Promise<AlertOwnerNoticeModel[]> {
+    return (await this.service.ownerNotices(subscriptionId)).map(toOwnerNoticeModel);
   }
 
   @RequirePermission('alerts')

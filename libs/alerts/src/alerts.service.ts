@@ -9,15 +9,16 @@ import { classifyResponse, generateSecret, postWebhook, sign, type PostResult } 
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ALERT_MAX_ATTEMPTS, alertRetryDelayMs } from './alert-retry.js';
-import { AlertDeliveryEntity, AlertSubscriptionEntity, type AlertAttempt, type AlertDeliveryStatus, type AlertItem, type SubscriptionStatus } from './alert.entity.js';
+import { AlertDeliveryEntity, AlertOwnerNoticeEntity, AlertSubscriptionEntity, type AlertAttempt, type AlertDeliveryStatus, type AlertItem, type SubscriptionStatus } from './alert.entity.js';
 import { AlertRanker } from './alert-ranker.js';
 import { AlertError } from './alerts.errors.js';
 import { eligibleJobs, rankTop, type AlertFilters, type WindowJob } from './compose.js';
 import { renderAlertEmail } from './email-template.js';
 import { AlertMailer } from './mailer.js';
+import { renderOwnerNotice } from './owner-notice.js';
 import { alertWindow, nextDueAt, type ScheduleSpec } from './schedule.js';
 import { openToken, sealToken } from './tokens.js';
-import { checkAlertWebhookUrl, validateSubscription, type SubscriptionInput } from './validation.js';
+import { checkAlertWebhookUrl, isValidEmail, validateSubscription, type SubscriptionInput } from './validation.js';
 
 export type SubscriptionPatch = Partial<Omit<SubscriptionInput, 'candidateId' | 'channel'>> & { status?: 'active' | 'paused' };
 
@@ -26,6 +27,9 @@ export type RunResult =
   | { outcome: 'empty' | 'suppressed' | 'skipped'; deliveryId?: string; reason: string }
   | { outcome: 'retry'; deliveryId: string; retryInMs: number; error: string }
   | { outcome: 'failed'; deliveryId: string; error: string };
+
+/** The attempt-log entry of an attempt whose process died after handing the alert to the channel. */
+const INTERRUPTED = 'interrupted: the process stopped after handing this attempt to the channel and before recording the outcome; it may have been accepted. Sent again with the same Message-ID / webhook-id';
 
 /** Jobs considered per alert: the newest in the window (an alert shows at most 50). */
 const WINDOW_POOL = 1000;
@@ -39,6 +43,7 @@ interface DeliveryRow {
   channel: 'email' | 'webhook';
   status: AlertDeliveryStatus;
   attempts: number;
+  retry_base: number;
   message_id: string;
   ranking_id: string | null;
   items: AlertItem[];
@@ -232,18 +237,31 @@ export class AlertsService implements OnModuleDestroy {
     return total;
   }
 
-  /** Queues the next attempt of deliveries whose retry is due, and deliveries a crash left pending. */
+  /**
+   * Queues the next attempt of deliveries whose retry is due, and deliveries a crash left unfinished: pending for
+   * 2 minutes without being handed to the channel, or handed to it (`sending_at`) longer ago than the send lease.
+   * Owner notices a crash left unsent are sent too.
+   */
   async enqueueRetries(): Promise<number> {
     const rows: Array<{ id: string; attempts: number }> = await this.db.query(
       `SELECT id::text AS id, attempts FROM alert_deliveries
-        WHERE (status = 'retrying' AND next_attempt_at <= clock_timestamp()) OR (status = 'pending' AND created_at < clock_timestamp() - interval '2 minutes')
+        WHERE (status = 'retrying' AND next_attempt_at <= clock_timestamp() AND (sending_at IS NULL OR sending_at < clock_timestamp() - $1::int * interval '1 millisecond'))
+           OR (status = 'pending' AND sending_at IS NULL AND created_at < clock_timestamp() - interval '2 minutes')
+           OR (status = 'pending' AND sending_at < clock_timestamp() - $1::int * interval '1 millisecond')
         ORDER BY id LIMIT 1000`,
+      [this.config.alerts.sendLeaseMs],
     );
+    await this.resendOwnerNotices();
     if (rows.length === 0) return 0;
     await this.queue.addBulk(
-      rows.map((r) => ({ name: 'attempt', data: { deliveryId: r.id, attempt: r.attempts + 1 }, opts: { jobId: `alert-attempt-${r.id}-${r.attempts + 1}`, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86400 } } })),
+      rows.map((r) => this.attemptJob(r.id, r.attempts + 1)),
     );
     return rows.length;
+  }
+
+  /** The queued job of one delivery attempt; its id makes a second enqueue of the same attempt a no-op. */
+  private attemptJob(deliveryId: string, attempt: number) {
+    return { name: 'attempt', data: { deliveryId, attempt }, opts: { jobId: `alert-attempt-${deliveryId}-${attempt}`, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86400 } } };
   }
 
   get retryPollMs(): number {
@@ -374,11 +392,18 @@ export class AlertsService implements OnModuleDestroy {
     const unsubscribeUrl = this.unsubscribeUrl(d.subscription_id);
     const jobs = d.items.map((i) => ({ title: i.title, company: i.company, location: i.location, remote: false, salary: null, clickUrl: this.clickUrl(d.id, i.jobId, i.position) }));
     const mail = renderAlertEmail({ recipientName: d.candidate_name, jobs, unsubscribeUrl, frequency: d.frequency });
-    const started = Date.now();
-    const r = await this.mailer.send({
-      from: this.config.alerts.from, to: d.email!, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${d.message_id}@matchlab.alerts>`,
-      headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'X-Matchlab-Ranking-Id': d.ranking_id ?? '' },
-    });
+    let started = Date.now();
+    const r = await this.mailer.send(
+      {
+        from: this.config.alerts.from, to: d.email!, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${d.message_id}@matchlab.alerts>`,
+        headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'X-Matchlab-Ranking-Id': d.ranking_id ?? '' },
+      },
+      async () => {
+        started = Date.now();
+        return this.claimAttempt(d);
+      },
+    );
+    if (r.outcome === 'aborted') return { outcome: 'skipped', deliveryId: d.id, reason: r.reason };
     const attempt: AlertAttempt = { at: new Date(started).toISOString(), status: r.outcome === 'accepted' ? 250 : r.code, error: r.outcome === 'accepted' ? null : r.error, durationMs: Date.now() - started };
     if (r.outcome === 'accepted') return this.markSent(d, attempt, 250);
     if (r.permanent) {
@@ -389,6 +414,8 @@ export class AlertsService implements OnModuleDestroy {
   }
 
   private async sendWebhook(d: DeliveryRow): Promise<RunResult> {
+    const busy = await this.claimAttempt(d);
+    if (busy !== null) return { outcome: 'skipped', deliveryId: d.id, reason: busy };
     const at = new Date();
     const ts = Math.floor(at.getTime() / 1000);
     const body = d.body!;
@@ -404,9 +431,9 @@ export class AlertsService implements OnModuleDestroy {
     const attempt: AlertAttempt = { at: at.toISOString(), status: res.status, error: kind === 'delivered' ? null : (res.error ?? `HTTP ${res.status}`), durationMs: res.durationMs };
     if (kind === 'delivered') return this.markSent(d, attempt, res.status!);
     if (kind === 'gone') {
-      await this.db.query(`UPDATE alert_subscriptions SET status = 'paused', status_reason = 'endpoint answered 410 Gone', next_due_at = NULL, updated_at = clock_timestamp() WHERE id = $1`, [d.subscription_id]);
-      this.logger.warn(`alert subscription ${d.subscription_id} paused: ${d.webhook_url} answered 410 Gone`);
-      return this.recordFailure(d, attempt, res.status, true);
+      const result = await this.recordFailure(d, attempt, res.status, true);
+      if (result.outcome === 'failed') await this.pauseForFailures(d, 'endpoint answered 410 Gone');
+      return result;
     }
     return this.recordFailure(d, attempt, res.status, false, res.retryAfterMs);
   }
@@ -420,7 +447,7 @@ export class AlertsService implements OnModuleDestroy {
     const rows: Array<{ n: number }> = await this.db.query(
       `WITH upd AS (
          UPDATE alert_deliveries SET status = 'sent', attempts = attempts + 1, attempt_log = attempt_log || $2::jsonb, response_status = $3, last_error = NULL, next_attempt_at = NULL,
-                sent_at = clock_timestamp(), finished_at = clock_timestamp()
+                sent_at = clock_timestamp(), finished_at = clock_timestamp(), sending_at = NULL
           WHERE id = $1 AND attempts = $4 AND status IN ('pending','retrying') RETURNING id),
        items AS (SELECT j, p FROM unnest($6::bigint[], $7::int[]) AS t(j, p)),
        ledger AS (INSERT INTO alert_sent_jobs (candidate_id, job_id, delivery_id, position) SELECT $5, j, $1, p FROM items WHERE EXISTS (SELECT 1 FROM upd) ON CONFLICT DO NOTHING),
@@ -440,35 +467,32 @@ export class AlertsService implements OnModuleDestroy {
 
   private async recordFailure(d: DeliveryRow, attempt: AlertAttempt, status: number | null, permanent: boolean, retryAfterMs?: number): Promise<RunResult> {
     const made = d.attempts + 1;
-    const delay = permanent ? null : alertRetryDelayMs(made, this.config.alerts.retryScale, { retryAfterMs });
+    // A replay starts the schedule again: attempts before it do not count.
+    const delay = permanent ? null : alertRetryDelayMs(made - d.retry_base, this.config.alerts.retryScale, { retryAfterMs });
     const final = delay === null;
     const updated: unknown[] = await this.db.query(
       `UPDATE alert_deliveries SET status = $2, attempts = $3, attempt_log = attempt_log || $4::jsonb, response_status = $5, last_error = $6, next_attempt_at = $7,
-              finished_at = CASE WHEN $8::boolean THEN clock_timestamp() ELSE NULL END
+              finished_at = CASE WHEN $8::boolean THEN clock_timestamp() ELSE NULL END, sending_at = NULL
         WHERE id = $1 AND attempts = $9 RETURNING id`,
       [d.id, final ? 'failed' : 'retrying', made, JSON.stringify([attempt]), status, attempt.error, final ? null : new Date(Date.now() + delay), final, d.attempts],
     );
     if (rowCount(updated) === 0) return { outcome: 'skipped', deliveryId: d.id, reason: 'attempt recorded elsewhere' };
     if (final && !permanent && d.channel === 'webhook') {
-      // Every attempt of an alert failed (about 27.6 h): the endpoint is paused and the reason shown to its owner.
-      await this.db.query(`UPDATE alert_subscriptions SET status = 'paused', status_reason = $2, next_due_at = NULL, updated_at = clock_timestamp() WHERE id = $1 AND status = 'active'`, [
-        d.subscription_id,
-        `paused after ${ALERT_MAX_ATTEMPTS} failed attempts of alert ${d.id}: ${attempt.error}`,
-      ]);
-      this.logger.warn(`alert subscription ${d.subscription_id} paused after ${made} failed attempts (${attempt.error})`);
+      // Every attempt of an alert failed (about 27.6 h): the endpoint is paused and its owner notified.
+      await this.pauseForFailures(d, `paused after ${ALERT_MAX_ATTEMPTS} failed attempts of alert ${d.id}: ${attempt.error}`);
     }
     if (final) return { outcome: 'failed', deliveryId: d.id, error: `${attempt.error} (attempt ${made})` };
     return { outcome: 'retry', deliveryId: d.id, retryInMs: delay, error: attempt.error ?? 'failed' };
   }
 
   private async finish(d: DeliveryRow, status: 'empty' | 'suppressed', reason: string): Promise<RunResult> {
-    await this.db.query(`UPDATE alert_deliveries SET status = $2, last_error = $3, next_attempt_at = NULL, finished_at = clock_timestamp() WHERE id = $1 AND status IN ('pending','retrying')`, [d.id, status, status === 'empty' ? null : reason]);
+    await this.db.query(`UPDATE alert_deliveries SET status = $2, last_error = $3, next_attempt_at = NULL, finished_at = clock_timestamp(), sending_at = NULL WHERE id = $1 AND status IN ('pending','retrying')`, [d.id, status, status === 'empty' ? null : reason]);
     return { outcome: status, deliveryId: d.id, reason };
   }
 
   private async loadDelivery(id: string): Promise<DeliveryRow | null> {
     const rows: DeliveryRow[] = await this.db.query(
-      `SELECT d.id::text AS id, d.subscription_id::text AS subscription_id, d.candidate_id::text AS candidate_id, d.channel, d.status, d.attempts, d.message_id, d.ranking_id, d.items, d.body,
+      `SELECT d.id::text AS id, d.subscription_id::text AS subscription_id, d.candidate_id::text AS candidate_id, d.channel, d.status, d.attempts, d.retry_base, d.message_id, d.ranking_id, d.items, d.body,
               d.window_start, d.window_end, d.variant, d.experiment_key, d.model_version,
               s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name,
               EXISTS (SELECT 1 FROM alert_suppressions x WHERE x.email = lower(s.email)) AS suppressed
@@ -476,6 +500,159 @@ export class AlertsService implements OnModuleDestroy {
       [id],
     );
     return rows[0] ?? null;
+  }
+
+  // ---------------------------------------------------------------- in-flight marker, replay, owner notices
+
+  /**
+   * Marks the attempt as handed to the channel (`sending_at`), compare-and-set on the attempt number. Answers null
+   * when this run may send, else why not (another run is sending it, or the attempt is recorded already).
+   * A marker older than the send lease is a run that died after handing the alert to the channel and before
+   * recording the outcome, so the channel may have accepted it: that attempt is logged as interrupted and the alert
+   * goes out again with the same Message-ID / webhook-id (SMTP has no idempotency; receivers dedupe on the id).
+   */
+  private async claimAttempt(d: DeliveryRow): Promise<string | null> {
+    const claimed = returned<{ previous: Date | null }>(
+      await this.db.query(
+        `UPDATE alert_deliveries d
+            SET sending_at = clock_timestamp(),
+                interrupted_attempts = d.interrupted_attempts + CASE WHEN p.sending_at IS NULL THEN 0 ELSE 1 END,
+                attempt_log = CASE WHEN p.sending_at IS NULL THEN d.attempt_log
+                                   ELSE d.attempt_log || jsonb_build_array(jsonb_build_object('at', p.sending_at, 'status', NULL, 'error', $4::text, 'durationMs', 0, 'interrupted', true)) END
+           FROM (SELECT id, sending_at FROM alert_deliveries WHERE id = $1 FOR UPDATE) p
+          WHERE d.id = p.id AND d.attempts = $2 AND d.status IN ('pending','retrying')
+            AND (p.sending_at IS NULL OR p.sending_at < clock_timestamp() - $3::int * interval '1 millisecond')
+          RETURNING p.sending_at AS previous`,
+        [d.id, d.attempts, this.config.alerts.sendLeaseMs, INTERRUPTED],
+      ),
+    );
+    if (claimed[0]) {
+      if (claimed[0].previous) this.logger.warn(`alert ${d.id}: attempt ${d.attempts + 1} was interrupted (handed to the channel at ${claimed[0].previous.toISOString()}, outcome unknown); sending again as ${d.message_id}`);
+      return null;
+    }
+    const cur: Array<{ status: string; attempts: number; sending_at: Date | null }> = await this.db.query(`SELECT status, attempts, sending_at FROM alert_deliveries WHERE id = $1`, [d.id]);
+    const c = cur[0];
+    if (!c || c.attempts !== d.attempts || (c.status !== 'pending' && c.status !== 'retrying')) return `attempt ${d.attempts + 1} recorded elsewhere`;
+    return `another run has been sending this alert since ${c.sending_at?.toISOString()}`;
+  }
+
+  /**
+   * Queues a failed delivery again: the same message (Message-ID / webhook-id, body, items), a new round of the
+   * retry schedule, attempts appended to the same log. The subscription must be active: a subscription paused by
+   * failures is resumed by its owner first (a replay re-activates nothing by itself); an address on the
+   * suppression list is not mailed again.
+   */
+  async replay(deliveryId: string, actor: string): Promise<AlertDeliveryEntity> {
+    if (!/^\d{1,18}$/.test(deliveryId)) throw new AlertError('NOT_FOUND', `alert delivery ${deliveryId} not found`);
+    const d = await this.loadDelivery(deliveryId);
+    if (!d) throw new AlertError('NOT_FOUND', `alert delivery ${deliveryId} not found`);
+    if (d.status !== 'failed') throw new AlertError('NOT_REPLAYABLE', `alert delivery ${deliveryId} is ${d.status}; only failed deliveries can be replayed`, { status: d.status });
+    if (d.sub_status !== 'active') {
+      throw new AlertError('NOT_REPLAYABLE', `alert delivery ${deliveryId}: subscription ${d.subscription_id} is ${d.sub_status}; resume it first (matchlab alerts resume ${d.subscription_id})`, { subscriptionStatus: d.sub_status });
+    }
+    if (d.channel === 'email' && d.suppressed) throw new AlertError('NOT_REPLAYABLE', `alert delivery ${deliveryId}: ${d.email} is on the suppression list`);
+    const rows = returned<{ attempts: number }>(
+      await this.db.query(
+        `UPDATE alert_deliveries SET status = 'retrying', next_attempt_at = clock_timestamp(), finished_at = NULL, sending_at = NULL, retry_base = attempts,
+                replays = replays + 1, last_replayed_at = clock_timestamp(), last_replayed_by = $2
+          WHERE id = $1 AND status = 'failed' RETURNING attempts`,
+        [deliveryId, actor.slice(0, 320)],
+      ),
+    );
+    if (!rows[0]) throw new AlertError('NOT_REPLAYABLE', `alert delivery ${deliveryId} is no longer failed (replayed concurrently)`);
+    const job = this.attemptJob(deliveryId, rows[0].attempts + 1);
+    await this.queue.add(job.name, job.data, job.opts);
+    this.logger.log(`alert delivery ${deliveryId} replayed by ${actor}`);
+    return this.delivery(deliveryId);
+  }
+
+  async delivery(id: string): Promise<AlertDeliveryEntity> {
+    if (!/^\d{1,18}$/.test(id)) throw new AlertError('NOT_FOUND', `alert delivery ${id} not found`);
+    const row = await this.db.getRepository(AlertDeliveryEntity).findOne({ where: { id } });
+    if (!row) throw new AlertError('NOT_FOUND', `alert delivery ${id} not found`);
+    return row;
+  }
+
+  /** Pauses a webhook subscription whose alert failed for good (every attempt, or a 410) and notifies its owner. */
+  private async pauseForFailures(d: DeliveryRow, reason: string): Promise<void> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `WITH paused AS (UPDATE alert_subscriptions SET status = 'paused', status_reason = $2, next_due_at = NULL, updated_at = clock_timestamp() WHERE id = $1 AND status = 'active' RETURNING id)
+       INSERT INTO alert_owner_notices (subscription_id, delivery_id, reason) SELECT id, $3, $2 FROM paused RETURNING id::text AS id`,
+      [d.subscription_id, reason.slice(0, 2000), d.id],
+    );
+    if (!rows[0]) return;
+    this.logger.warn(`alert subscription ${d.subscription_id} paused: ${reason}`);
+    await this.notifyOwner(rows[0].id).catch((err: unknown) => this.logger.warn(`owner notice ${rows[0]!.id}: ${(err as Error).message} (retried later)`));
+  }
+
+  /**
+   * Sends one owner notice by email through the alert mailer, or records why it cannot: the owner is the
+   * subscription's creator — a user (by email) or an API key's user. Claimed with `attempted_at`, so concurrent
+   * sweeps do not both send it; a transient SMTP failure leaves it pending for the retry sweep.
+   */
+  async notifyOwner(noticeId: string): Promise<AlertOwnerNoticeEntity> {
+    const claimed = returned<{ reason: string; delivery_id: string | null; subscription_id: string; created_by: string; channel: 'email' | 'webhook'; webhook_url: string | null; email: string | null; candidate_id: string }>(
+      await this.db.query(
+        `UPDATE alert_owner_notices n SET attempted_at = clock_timestamp() FROM alert_subscriptions s
+          WHERE n.id = $1 AND s.id = n.subscription_id AND n.status = 'pending' AND (n.attempted_at IS NULL OR n.attempted_at < clock_timestamp() - interval '2 minutes')
+          RETURNING n.reason, n.delivery_id::text AS delivery_id, s.id::text AS subscription_id, s.created_by, s.channel, s.webhook_url, s.email, s.candidate_id::text AS candidate_id`,
+        [noticeId],
+      ),
+    );
+    const n = claimed[0];
+    if (n) {
+      const to = await this.ownerEmail(n.created_by);
+      if (!to) {
+        const error = `no email address is known for the subscription's creator "${n.created_by}"`;
+        await this.db.query(`UPDATE alert_owner_notices SET status = 'no_recipient', error = $2 WHERE id = $1`, [noticeId, error]);
+        this.logger.warn(`owner of alert subscription ${n.subscription_id} not notified: ${error}`);
+      } else {
+        const mail = renderOwnerNotice({ subscriptionId: n.subscription_id, candidateId: n.candidate_id, channel: n.channel, endpoint: n.channel === 'webhook' ? n.webhook_url : n.email, reason: n.reason, deliveryId: n.delivery_id });
+        const messageId = `owner-notice-${noticeId}@matchlab.alerts`;
+        const r = await this.mailer.send({ from: this.config.alerts.from, to, subject: mail.subject, html: mail.html, text: mail.text, headers: { 'X-Matchlab-Alert-Subscription': n.subscription_id }, messageId: `<${messageId}>` });
+        if (r.outcome === 'accepted') {
+          await this.db.query(
+            `WITH n AS (UPDATE alert_owner_notices SET status = 'sent', recipient = $2, message_id = $3, error = NULL, sent_at = clock_timestamp() WHERE id = $1 RETURNING subscription_id)
+             UPDATE alert_subscriptions SET owner_notified_at = clock_timestamp() WHERE id = (SELECT subscription_id FROM n)`,
+            [noticeId, to, messageId],
+          );
+        } else {
+          const error = r.outcome === 'rejected' ? r.error : r.reason;
+          const permanent = r.outcome === 'rejected' && r.permanent;
+          await this.db.query(`UPDATE alert_owner_notices SET status = $2, recipient = $3, error = $4 WHERE id = $1`, [noticeId, permanent ? 'failed' : 'pending', to, error]);
+          this.logger.warn(`owner notice ${noticeId} to ${to} not accepted: ${error}`);
+        }
+      }
+    }
+    const row = await this.db.getRepository(AlertOwnerNoticeEntity).findOne({ where: { id: noticeId } });
+    if (!row) throw new AlertError('NOT_FOUND', `owner notice ${noticeId} not found`);
+    return row;
+  }
+
+  async ownerNotices(subscriptionId: string): Promise<AlertOwnerNoticeEntity[]> {
+    await this.get(subscriptionId);
+    return this.db.getRepository(AlertOwnerNoticeEntity).find({ where: { subscriptionId }, order: { id: 'DESC' }, take: 100 });
+  }
+
+  /** The email of a subscription's creator: a signed-in user (label = email), or the user an API key belongs to. */
+  private async ownerEmail(createdBy: string): Promise<string | null> {
+    const key = /^key (\S+) \(/.exec(createdBy);
+    if (key) {
+      const rows: Array<{ email: string }> = await this.db.query(`SELECT u.email FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.prefix = $1`, [key[1]]);
+      return rows[0]?.email ?? null;
+    }
+    if (!isValidEmail(createdBy)) return null;
+    const rows: Array<{ email: string }> = await this.db.query(`SELECT email FROM users WHERE lower(email) = lower($1)`, [createdBy]);
+    return rows[0]?.email ?? null;
+  }
+
+  /** Owner notices a crash or a transient SMTP failure left pending for 2 minutes. */
+  private async resendOwnerNotices(): Promise<void> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT id::text AS id FROM alert_owner_notices WHERE status = 'pending' AND created_at < clock_timestamp() - interval '2 minutes'
+          AND (attempted_at IS NULL OR attempted_at < clock_timestamp() - interval '2 minutes') ORDER BY id LIMIT 20`,
+    );
+    for (const r of rows) await this.notifyOwner(r.id).catch((err: unknown) => this.logger.warn(`owner notice ${r.id}: ${(err as Error).message}`));
   }
 
   // ---------------------------------------------------------------- links
@@ -533,6 +710,11 @@ export class AlertsService implements OnModuleDestroy {
     const rows: unknown[] = await this.db.query(`SELECT 1 FROM candidates WHERE id = $1`, [id]);
     if (rows.length === 0) throw new AlertError('NOT_FOUND', `candidate ${id} not found`);
   }
+}
+
+/** Rows of an UPDATE … RETURNING (TypeORM answers [rows, count] for UPDATE/DELETE, rows otherwise). */
+function returned<T>(result: unknown[]): T[] {
+  return (Array.isArray(result[0]) ? result[0] : result) as T[];
 }
 
 function rowCount(result: unknown[]): number {

@@ -3,11 +3,12 @@ export { AlertsService, type RunResult, type SubscriptionPatch } from './alerts.
 export { AlertReportsService, type AlertOverview, type AlertOverviewDay } from './reports/alert-reports.service.js';
 export { AlertRanker, type RankingAssignment } from './alert-ranker.js';
 export { AlertError, type AlertErrorCode } from './alerts.errors.js';
-export { AlertSubscriptionEntity, AlertDeliveryEntity, type AlertItem, type AlertDeliveryStatus, type SubscriptionStatus } from './alert.entity.js';
+export { AlertSubscriptionEntity, AlertDeliveryEntity, AlertOwnerNoticeEntity, type AlertItem, type AlertDeliveryStatus, type SubscriptionStatus } from './alert.entity.js';
 export { nextDueAt, alertWindow, isValidTimeZone, localToInstant, WINDOW_CAP_MS, type Frequency, type ScheduleSpec } from './schedule.js';
 export { selectTop, rankTop, eligibleJobs, matchesFilters, duplicateKey, normaliseTitle, DEFAULT_TOP_K, type AlertFilters, type WindowJob } from './compose.js';
 export { alertRetryDelayMs, ALERT_RETRY_SCHEDULE_MS, ALERT_MAX_ATTEMPTS } from './alert-retry.js';
 export { validateSubscription, checkAlertWebhookUrl, isValidEmail, type SubscriptionInput } from './validation.js';
 export { renderAlertEmail } from './email-template.js';
 export { AlertMailer } from './mailer.js';
+export { renderOwnerNotice } from './owner-notice.js';
 export { verifyAlertWebhook } from './verify.js';

@@ -35,6 +35,7 @@ export class AppConfig {
     retryScale: number;
     webhookTimeoutMs: number;
     batchSize: number;
+    sendLeaseMs: number;
   };
 
   constructor(raw: RawConfig, authSecret: string) {
@@ -73,6 +74,7 @@ export class AppConfig {
       retryScale: raw.ALERTS_RETRY_SCALE,
       webhookTimeoutMs: raw.ALERTS_WEBHOOK_TIMEOUT_MS,
       batchSize: raw.ALERTS_BATCH_SIZE,
+      sendLeaseMs: raw.ALERTS_SEND_LEASE_MS,
     };
   }
 

@@ -65,6 +65,8 @@ export const configSchema = z.object({
   ALERTS_RETRY_SCALE: z.coerce.number().positive().max(10).default(1),
   ALERTS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
   ALERTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  /** How long an alert attempt that was handed to the channel may stay unrecorded before another run takes it over (the previous outcome is then unknown: sent again with the same Message-ID / webhook-id). */
+  ALERTS_SEND_LEASE_MS: z.coerce.number().int().min(500).max(3600000).default(120000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

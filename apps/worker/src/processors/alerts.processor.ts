@@ -7,8 +7,12 @@ import type { Job, Queue } from 'bullmq';
 /**
  * Job alerts. `tick` (a repeatable job, every minute) queues every due subscription in batches; each `alert` job
  * is one (subscription, due time) window — composed, ranked, delivered — and `attempt` jobs retry deliveries.
+ * Alert jobs are short (one SMTP transaction or one webhook POST of at most 15 s), so a worker that died is noticed
+ * sooner than BullMQ's default (30 s lock, checked every 30 s): its jobs run again within about 20 s. A live worker
+ * renews its locks every 7.5 s; were a job ever run twice anyway, the delivery's in-flight marker (`sending_at`,
+ * AlertsService.claimAttempt) lets only one run hand the alert to the channel.
  */
-@Processor(QueueNames.alerts, { concurrency: 32, drainDelay: 1 })
+@Processor(QueueNames.alerts, { concurrency: 32, drainDelay: 1, lockDuration: 15_000, stalledInterval: 5_000 })
 export class AlertsProcessor extends WorkerHost {
   private readonly logger = new Logger('AlertsProcessor');
 
