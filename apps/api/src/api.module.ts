@@ -12,6 +12,7 @@ import { FeaturesModule } from '@app/features';
 import { EvaluationJobsModule } from '@app/evaluation-jobs';
 import { MarketModule } from '@app/market';
 import { RegistryModule } from '@app/registry';
+import { RetrainingModule } from '@app/retraining';
 import { RuntimeModule, type Runtime } from '@app/runtime';
 import { TrainingModule } from '@app/training';
 import { WebhooksModule } from '@app/webhooks';
@@ -30,7 +31,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RetrainingModule];
 
 @Module({})
 export class ApiModule {

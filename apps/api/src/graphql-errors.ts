@@ -8,6 +8,7 @@ import { FeatureError } from '@app/features';
 import { MarketError } from '@app/market';
 import { RecsysError } from '@app/recsys';
 import { RegistryError } from '@app/registry';
+import { RetrainError } from '@app/retraining';
 import { SimulatorError } from '@app/simulator';
 import { StatisticsError } from '@app/statistics';
 import { TrainingError } from '@app/training';
@@ -69,10 +70,15 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   // statistics: too few units for the requested statistic
   INSUFFICIENT_DATA: 'FAILED_PRECONDITION',
   IDEMPOTENCY_KEY_REUSED: 'UNPROCESSABLE_ENTITY',
+  // retraining: a model without a policy; a run's failed step (recorded on the run)
+  NO_POLICY: 'FAILED_PRECONDITION',
+  TRAINING_FAILED: 'INTERNAL_SERVER_ERROR',
+  EVALUATION_FAILED: 'INTERNAL_SERVER_ERROR',
+  GATE_FAILED: 'INTERNAL_SERVER_ERROR',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RetrainError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

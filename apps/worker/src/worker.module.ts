@@ -6,6 +6,7 @@ import { ExperimentsCoreModule } from '@app/experiments';
 import { FeaturesCoreModule } from '@app/features';
 import { MarketCoreModule } from '@app/market';
 import { QueueNames } from '@app/queue';
+import { RetrainingCoreModule } from '@app/retraining';
 import { SimulatorModule } from '@app/simulator';
 import { TrainingCoreModule } from '@app/training';
 import { WebhooksCoreModule } from '@app/webhooks';
@@ -14,6 +15,7 @@ import { EvaluationProcessor } from './processors/evaluation.processor.js';
 import { ExperimentResultsScheduler, ExperimentsProcessor } from './processors/experiments.processor.js';
 import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
+import { RetrainingProcessor, RetrainingScheduler } from './processors/retraining.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
 import { TrainingProcessor } from './processors/training.processor.js';
 import { WebhooksDispatchTrigger, WebhooksProcessor } from './processors/webhooks.processor.js';
@@ -24,8 +26,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, RetrainingCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler, RetrainingProcessor, RetrainingScheduler],
     };
   }
 }

@@ -9,5 +9,6 @@ export const QueueNames = {
   features: 'features',
   experiments: 'experiments',
   alerts: 'alerts',
+  retraining: 'retraining',
 } as const;
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

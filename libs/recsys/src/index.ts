@@ -5,6 +5,7 @@ export { Catalog } from './catalog.js';
 export { Recommender, STRATEGY_NAMES, type StrategyName, type ResolvedQuery } from './recommender.js';
 export { fitRecommender, loadRecommender, validateParams, isStrategyName } from './strategies.js';
 export { topK } from './topk.js';
+export { alsFoldIn, itemGram, mergeHistory, type FoldInParams } from './fold-in.js';
 export { PopularityRecommender, popularityParams, type PopularityParams } from './strategies/popularity.js';
 export { ContentRecommender, contentParams, type ContentParams } from './strategies/content.js';
 export { ItemKnnRecommender, UserKnnRecommender, knnParams, type KnnParams } from './strategies/knn.js';

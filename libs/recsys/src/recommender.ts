@@ -61,10 +61,14 @@ export abstract class Recommender<P = unknown> {
     if (query.history && query.history.length > 0) {
       const set = new Map<number, number>();
       history.forEach((j, t) => set.set(j, weights[t]!));
-      for (const j of query.history) {
+      const hw = query.historyWeights;
+      if (hw && hw.length !== query.history.length) throw new RecsysError('INVALID_INPUT', `historyWeights has ${hw.length} entries for ${query.history.length} history items`);
+      query.history.forEach((j, t) => {
         if (!Number.isInteger(j) || j < 0 || j >= this.numJobs) throw new RecsysError('INVALID_INPUT', `history job index ${j} is out of range`);
-        set.set(j, (set.get(j) ?? 0) + 1);
-      }
+        const w = hw ? hw[t]! : 1;
+        if (!(w >= 0) || !Number.isFinite(w)) throw new RecsysError('INVALID_INPUT', `history weight ${w} must be a finite number >= 0`);
+        set.set(j, (set.get(j) ?? 0) + w);
+      });
       const keys = [...set.keys()].sort((a, b) => a - b);
       history = Int32Array.from(keys); weights = Float32Array.from(keys.map((k) => set.get(k)!));
       trainingHistory = false;

@@ -72,6 +72,8 @@ export interface CandidateQuery {
   features?: CandidateFeatures;
   /** Job indices the candidate interacted with positively (used by strategies that need history for cold candidates). */
   history?: number[];
+  /** Strength per `history` entry (default 1 each), e.g. libs/training's weights (apply 3, save 2, click 1). */
+  historyWeights?: number[];
 }
 
 export interface RecommendFilters {

@@ -169,6 +169,11 @@ export class RegistryService {
     await this.db.query('UPDATE model_versions SET metrics = metrics || $2::jsonb WHERE id = $1', [versionId, JSON.stringify(metrics)]);
   }
 
+  /** Lineage annotations added after registration (e.g. the evaluations a retrain run ran); merged, never removed. */
+  async tagVersion(versionId: string, tags: Record<string, string>): Promise<void> {
+    await this.db.query('UPDATE model_versions SET tags = tags || $2::jsonb WHERE id = $1', [versionId, JSON.stringify(tags)]);
+  }
+
   async setAlias(modelName: string, alias: string, versionNumber: number, move: AliasMove): Promise<{ version: ModelVersionEntity; gateReason: string }> {
     assertAlias(alias);
     const model = await this.getModel(modelName);

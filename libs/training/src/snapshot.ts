@@ -61,6 +61,8 @@ export interface SnapshotInfo {
   interactionTypes: string[];
   weights: Record<string, number>;
   consent: 'candidates.consent_training = true';
+  /** Start of the training window when one was set (interactions before it were left out). */
+  since?: string;
 }
 
 export function jobFeatures(r: JobRow): JobFeatures {

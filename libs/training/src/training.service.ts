@@ -31,6 +31,10 @@ export interface TrainingRequest {
   validationFraction?: number;
   timeoutSeconds?: number;
   includeImpressions?: boolean;
+  /** Training window: only interactions with occurred_at >= since (default: all before the cutoff). */
+  since?: Date;
+  /** Extra tags for the registered version (lineage, e.g. the retrain run that asked for it). */
+  tags?: Record<string, string>;
 }
 
 export interface SearchRequest extends TrainingRequest {
@@ -53,6 +57,8 @@ export interface TrainingJobData {
   timeoutSeconds: number;
   includeImpressions: boolean;
   createdBy: string;
+  since?: string;
+  tags?: Record<string, string>;
   search?: { method: 'grid' | 'random'; space: SearchPlan['space']; trials?: number; seed?: number; metric: string };
 }
 
@@ -159,7 +165,14 @@ export class TrainingService {
     if (!(validationFraction >= 0 && validationFraction < 1)) throw new TrainingError('INVALID_INPUT', `validationFraction must be in [0, 1), got ${validationFraction}`);
     const timeoutSeconds = req.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     if (!(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= 24 * 3600)) throw new TrainingError('INVALID_INPUT', `timeoutSeconds must be an integer in 1..86400, got ${timeoutSeconds}`);
-    return { kind, model: model.name, strategy: strategy as StrategyName, params, cutoff: cutoff.toISOString(), validationFraction, timeoutSeconds, includeImpressions: req.includeImpressions ?? false, createdBy: actor };
+    if (req.since !== undefined && (Number.isNaN(req.since.getTime()) || !(req.since.getTime() < cutoff.getTime()))) {
+      throw new TrainingError('INVALID_INPUT', `since must be a valid time before the cutoff ${cutoff.toISOString()}`);
+    }
+    return {
+      kind, model: model.name, strategy: strategy as StrategyName, params, cutoff: cutoff.toISOString(), validationFraction, timeoutSeconds, includeImpressions: req.includeImpressions ?? false, createdBy: actor,
+      ...(req.since ? { since: req.since.toISOString() } : {}),
+      ...(req.tags && Object.keys(req.tags).length ? { tags: { ...req.tags } } : {}),
+    };
   }
 
   private validate(strategy: string, params: Record<string, unknown>, prefix = ''): Record<string, unknown> {
@@ -227,11 +240,13 @@ export class TrainingService {
     const check = () => { const r = shouldStop(); if (r) throw asStop(r); };
     try {
       await report({ percent: 1, phase: 'snapshot' }, true);
-      await log(`building snapshot of the market before ${data.cutoff}`);
-      const { snapshot, info } = await this.snapshots.build({ cutoff: new Date(data.cutoff), includeImpressions: data.includeImpressions });
+      await log(`building snapshot of the market before ${data.cutoff}${data.since ? ` from ${data.since}` : ''}`);
+      const since = data.since ? new Date(data.since).getTime() / 1000 : undefined;
+      const { snapshot, info } = await this.snapshots.build({ cutoff: new Date(data.cutoff), includeImpressions: data.includeImpressions, ...(since !== undefined ? { keep: (x) => x.t >= since } : {}) });
+      if (data.since) info.since = data.since;
       await log(`snapshot: ${info.rows.interactions} interactions (${info.interactionTypes.join(', ') || 'none'}), ${info.rows.candidates} consenting candidates, ${info.rows.jobs} jobs`);
       if (!hasPositive(snapshot)) {
-        throw new TrainingError('EMPTY_TRAINING_SET', `no positive interactions before ${data.cutoff} from candidates who consented to training (${info.rows.interactions} interactions, ${info.rows.candidates} candidates, ${info.rows.jobs} jobs)`, { cutoff: data.cutoff, rows: info.rows });
+        throw new TrainingError('EMPTY_TRAINING_SET', `no positive interactions ${data.since ? `from ${data.since} ` : ''}before ${data.cutoff} from candidates who consented to training (${info.rows.interactions} interactions, ${info.rows.candidates} candidates, ${info.rows.jobs} jobs)`, { cutoff: data.cutoff, rows: info.rows });
       }
       check();
       const result = data.kind === 'search'
@@ -285,7 +300,7 @@ export class TrainingService {
       codeVersion: codeVersion(),
       trainingSeconds: (Date.now() - ctx.started) / 1000,
       metrics,
-      tags: { trainingJob: id },
+      tags: { ...(data.tags ?? {}), trainingJob: id },
       createdBy: data.createdBy,
       trainingJobId: id,
     }], ([v]) => ({ status: 'completed', version: v!.version }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Catalog, type Csr } from '../catalog.js';
+import { alsFoldIn, itemGram } from '../fold-in.js';
 import { dotRows, rng } from '../linalg.js';
 import { RecsysError } from '../recsys.errors.js';
 import { Recommender, type ModelState, type ResolvedQuery } from '../recommender.js';
@@ -56,15 +57,29 @@ export class AlsRecommender extends Recommender<AlsParams> {
     return new AlsRecommender(params, catalog, x, y);
   }
 
-  /** The candidate's factor vector (folded in from history for a cold candidate). */
+  private gramCache?: Float64Array;
+  /** YᵀY of the item factors, computed once per loaded model (fold-in reuses it on every request). */
+  get itemGram(): Float64Array {
+    return (this.gramCache ??= itemGram(this.itemFactors, this.params.factors));
+  }
+
+  /**
+   * The candidate's factor vector: the trained row for a known candidate with exactly their training history;
+   * otherwise (new candidate, or interactions added since training) folded in at request time by the exact
+   * least-squares solve of the training objective against the fixed item factors (`alsFoldIn`).
+   */
   userVector(q: ResolvedQuery): Float32Array {
     const f = this.params.factors;
     if (q.trainingHistory) return this.userFactors.subarray(q.index * f, (q.index + 1) * f);
-    const v = new Float32Array(f);
-    if (q.history.length === 0) return v;
-    const yty = gram(this.itemFactors, f);
-    cgSolve(v, this.itemFactors, yty, q.history, q.weights, f, { ...this.params, cgSteps: Math.max(this.params.cgSteps, f) });
-    return v;
+    if (q.history.length === 0) return new Float32Array(f);
+    try {
+      return alsFoldIn(this.itemFactors, f, q.history, q.weights, this.params, this.itemGram);
+    } catch {
+      // regularization 0 with a rank-deficient YᵀY: fall back to the training solver (CG, f steps)
+      const v = new Float32Array(f);
+      cgSolve(v, this.itemFactors, this.itemGram, q.history, q.weights, f, { ...this.params, cgSteps: Math.max(this.params.cgSteps, f) });
+      return v;
+    }
   }
 
   protected scoreInto(q: ResolvedQuery, out: Float32Array): void {

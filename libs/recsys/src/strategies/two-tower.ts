@@ -46,6 +46,8 @@ export class TwoTowerRecommender extends Recommender<TwoTowerParams> {
     private readonly tokenTable: Float32Array,
     private readonly candTower: TowerWeights,
     readonly losses: number[] = [],
+    /** Known candidates' id embeddings (tower input), so a changed profile is re-embedded with the candidate's own id row; absent in older artifacts. */
+    private readonly candidateEmbeddings?: Float32Array,
   ) { super(params, catalog); }
 
   static async fit(s: TrainingSnapshot, catalog: Catalog, params: TwoTowerParams, onProgress?: ProgressFn): Promise<TwoTowerRecommender> {
@@ -140,36 +142,68 @@ export class TwoTowerRecommender extends Recommender<TwoTowerParams> {
     const jobVectors = embedAll(I, ni, jobTok, jT);
     const candidateVectors = embedAll(U, nu, candTok, cT);
     const unknownCandidate = Float32Array.from(U.slice([nu, 0], [1, d]).dataSync());
+    const candidateEmbeddings = Float32Array.from(U.slice([0, 0], [nu, d]).dataSync());
     const tokenTable = Float32Array.from(T.dataSync());
     const candTower = { w1: Float32Array.from(cT.w1.dataSync()), b1: Float32Array.from(cT.b1.dataSync()), w2: Float32Array.from(cT.w2.dataSync()), b2: Float32Array.from(cT.b2.dataSync()) };
     for (const v of vars) v.dispose();
     if (!T.isDisposed) T.dispose();
     opt.dispose();
-    return new TwoTowerRecommender(params, catalog, jobVectors, candidateVectors, unknownCandidate, tokenTable, candTower, losses);
+    return new TwoTowerRecommender(params, catalog, jobVectors, candidateVectors, unknownCandidate, tokenTable, candTower, losses, candidateEmbeddings);
   }
 
   static restore(params: TwoTowerParams, catalog: Catalog, st: ModelState): TwoTowerRecommender {
     const a = st.arrays as Record<string, Float32Array>;
     if (!a['jobVectors'] || a['jobVectors'].length !== catalog.numJobs * params.dim) throw new RecsysError('ARTIFACT_CORRUPT', 'two-tower artifact: job vectors do not match the catalogue');
     return new TwoTowerRecommender(params, catalog, a['jobVectors'], a['candidateVectors']!, a['unknownCandidate']!, a['tokenTable']!,
-      { w1: a['w1']!, b1: a['b1']!, w2: a['w2']!, b2: a['b2']! });
+      { w1: a['w1']!, b1: a['b1']!, w2: a['w2']!, b2: a['b2']! }, [],
+      a['candidateEmbeddings']?.length === catalog.numCandidates * params.dim ? a['candidateEmbeddings'] : undefined);
   }
 
-  /** The candidate's tower output: stored for known candidates, computed from features (or history) for new ones. */
+  /**
+   * The candidate's tower output. A known candidate queried with nothing new gets the stored output. Otherwise the
+   * candidate is folded in at request time: the candidate tower runs on the current profile (the candidate's own id
+   * embedding when the model knows them, else the "unknown" row, plus the hashed content tokens of the profile as
+   * it is now), and interactions beyond the training ones pull the vector toward the jobs engaged with: the output
+   * is blended with the weighted mean of those jobs' tower outputs (rescaled to the same norm), with weight
+   * n / (n + 5) for n such jobs. Without content and id, the mean of the jobs alone.
+   */
   candidateVector(q: ResolvedQuery): Float32Array {
     const d = this.params.dim;
-    if (q.index >= 0 && !q.features) return this.candidateVectors.subarray(q.index * d, (q.index + 1) * d);
-    const toks = q.features ? candidateTokens(q.features, this.params) : [];
-    if (toks.length === 0 && q.history.length > 0) {
-      // no content: the mean of the jobs the candidate liked
+    const known = q.index >= 0;
+    if (known && !q.features && q.trainingHistory) return this.candidateVectors.subarray(q.index * d, (q.index + 1) * d);
+    const trained = known ? new Set(this.catalog.items(q.index)) : new Set<number>();
+    const fresh: number[] = [], freshW: number[] = [];
+    q.history.forEach((j, t) => { if (!trained.has(j) && q.weights[t]! > 0) { fresh.push(j); freshW.push(q.weights[t]!); } });
+    const mean = (jobs: readonly number[], w: readonly number[]): Float32Array => {
       const v = new Float32Array(d);
-      for (const j of q.history) for (let t = 0; t < d; t++) v[t]! += this.jobVectors[j * d + t]! / q.history.length;
+      const total = w.reduce((a, b) => a + b, 0) || 1;
+      jobs.forEach((j, k) => { for (let t = 0; t < d; t++) v[t]! += (this.jobVectors[j * d + t]! * w[k]!) / total; });
       return v;
+    };
+    let base: Float32Array;
+    if (known && !q.features) base = Float32Array.from(this.candidateVectors.subarray(q.index * d, (q.index + 1) * d));
+    else {
+      const toks = q.features ? candidateTokens(q.features, this.params) : [];
+      const idRow = known && this.candidateEmbeddings ? this.candidateEmbeddings.subarray(q.index * d, (q.index + 1) * d) : null;
+      if (toks.length === 0 && !idRow) {
+        // no content, no id: the mean of the jobs the candidate liked
+        const pos: number[] = [], posW: number[] = [];
+        q.history.forEach((j, t) => { if (q.weights[t]! > 0) { pos.push(j); posW.push(q.weights[t]!); } });
+        return mean(pos, posW);
+      }
+      const xin = Float32Array.from(idRow ?? this.unknownCandidate);
+      const n = Math.min(this.params.maxTokens, toks.length);
+      for (let k = 0; k < n; k++) for (let t = 0; t < d; t++) xin[t]! += this.tokenTable[toks[k]! * d + t]! / n;
+      base = towerForward(xin, this.candTower, d);
     }
-    const xin = Float32Array.from(this.unknownCandidate);
-    const n = Math.min(this.params.maxTokens, toks.length);
-    for (let k = 0; k < n; k++) for (let t = 0; t < d; t++) xin[t]! += this.tokenTable[toks[k]! * d + t]! / n;
-    return towerForward(xin, this.candTower, d);
+    if (fresh.length === 0) return base;
+    const m = mean(fresh, freshW);
+    const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+    const nb = norm(base), nm = norm(m);
+    const w = fresh.length / (fresh.length + 5);
+    const scale = nm > 0 && nb > 0 ? nb / nm : 1;
+    for (let t = 0; t < d; t++) base[t] = (1 - w) * base[t]! + w * scale * m[t]!;
+    return base;
   }
 
   protected scoreInto(q: ResolvedQuery, out: Float32Array): void {
@@ -181,7 +215,7 @@ export class TwoTowerRecommender extends Recommender<TwoTowerParams> {
   }
 
   protected exportState(): ModelState {
-    return { meta: {}, arrays: { jobVectors: this.jobVectors, candidateVectors: this.candidateVectors, unknownCandidate: this.unknownCandidate, tokenTable: this.tokenTable, ...this.candTower } };
+    return { meta: {}, arrays: { jobVectors: this.jobVectors, candidateVectors: this.candidateVectors, unknownCandidate: this.unknownCandidate, tokenTable: this.tokenTable, ...this.candTower, ...(this.candidateEmbeddings ? { candidateEmbeddings: this.candidateEmbeddings } : {}) } };
   }
 }
 
