@@ -9,8 +9,12 @@ import ModelIcon from '@mui/icons-material/ModelTraining';
 import InteractionIcon from '@mui/icons-material/TouchApp';
 import CandidateIcon from '@mui/icons-material/People';
 import JobIcon from '@mui/icons-material/Work';
-import { lazy, Suspense } from 'react';
-import { Admin, CustomRoutes, Loading, Resource, type RaRecord } from 'react-admin';
+import ExperimentIcon from '@mui/icons-material/Science';
+import SubscriptionIcon from '@mui/icons-material/NotificationsActive';
+import DeliveryIcon from '@mui/icons-material/Outbox';
+import OverviewIcon from '@mui/icons-material/Insights';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Admin, CustomRoutes, Layout, Loading, Menu, Resource, type RaRecord } from 'react-admin';
 import { Route } from 'react-router-dom';
 import { createGraphqlClient } from './api/graphql-client.js';
 import { createAuthProvider } from './auth/auth-provider.js';
@@ -26,6 +30,9 @@ import { ModelList, ModelShow } from './models/models.js';
 import { CandidateList, CandidateShow } from './resources/candidates.js';
 import { InteractionList } from './resources/interactions.js';
 import { JobList, JobShow } from './resources/jobs.js';
+import { AlertDeliveryList, AlertDeliveryShow, AlertSubscriptionList, AlertSubscriptionShow } from './alerts/alerts.js';
+import { ExperimentList, ExperimentShow } from './experiments/experiments.js';
+import { ExperimentCreate } from './experiments/LaunchWizard.js';
 
 const sessions = new SessionStore(window.localStorage);
 const request = createGraphqlClient({ url: '/graphql', getToken: () => sessions.token() });
@@ -52,6 +59,31 @@ function ComparePage() {
   );
 }
 
+// The product overview carries recharts too.
+const LazyOverviewPage = lazy(() => import('./overview/OverviewPage.js'));
+function OverviewPage() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyOverviewPage />
+    </Suspense>
+  );
+}
+
+/** The default menu plus the product overview (a custom route, not a resource). */
+function AppMenu() {
+  return (
+    <Menu>
+      <Menu.DashboardItem />
+      <Menu.Item to="/overview" primaryText="Overview" leftIcon={<OverviewIcon />} />
+      <Menu.ResourceItems />
+    </Menu>
+  );
+}
+
+function AppLayout({ children }: { children: ReactNode }) {
+  return <Layout menu={AppMenu}>{children}</Layout>;
+}
+
 export function App() {
   return (
     <Admin
@@ -60,6 +92,7 @@ export function App() {
       authProvider={authProvider}
       loginPage={LoginPage}
       dashboard={Dashboard}
+      layout={AppLayout}
       requireAuth
       disableTelemetry
     >
@@ -79,9 +112,13 @@ export function App() {
       <Resource name="featureServices" options={{ label: 'Feature services' }} list={FeatureServiceList} show={FeatureServiceShow} icon={FeatureServiceIcon} recordRepresentation="name" />
       <Resource name="featureJobs" options={{ label: 'Feature jobs' }} list={FeatureJobList} icon={FeatureJobIcon} />
       <Resource name="imports" list={ImportList} show={ImportShow} icon={ImportIcon} recordRepresentation="sourceName" />
+      <Resource name="experiments" list={ExperimentList} show={ExperimentShow} create={ExperimentCreate} icon={ExperimentIcon} recordRepresentation="key" />
+      <Resource name="alertSubscriptions" options={{ label: 'Alert subscriptions' }} list={AlertSubscriptionList} show={AlertSubscriptionShow} icon={SubscriptionIcon} recordRepresentation={(s: RaRecord) => `#${s.id}`} />
+      <Resource name="alertDeliveries" options={{ label: 'Alert deliveries' }} list={AlertDeliveryList} show={AlertDeliveryShow} icon={DeliveryIcon} recordRepresentation={(d: RaRecord) => `#${d.id}`} />
       <Resource name="webhooks" list={WebhookList} show={WebhookShow} icon={WebhookIcon} recordRepresentation="url" />
       <CustomRoutes>
         <Route path="/compare" element={<ComparePage />} />
+        <Route path="/overview" element={<OverviewPage />} />
       </CustomRoutes>
     </Admin>
   );

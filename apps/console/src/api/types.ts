@@ -334,3 +334,217 @@ export interface FeatureJob {
   result?: string | null;
   logs?: string[];
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Experiments (libs/experiments), statistics (libs/statistics) and alerts (libs/alerts).
+
+export const EXPERIMENT_STATUSES = ['draft', 'running', 'paused', 'stopped', 'concluded'] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+/** libs/experiments/src/metrics.ts */
+export const EXPERIMENT_METRICS: Record<string, string> = {
+  click_rate: 'clicks / items exposed',
+  apply_rate: 'applies / items exposed',
+  save_rate: 'saves / items exposed',
+  dismiss_rate: 'dismisses / items exposed',
+  clicks_per_unit: 'clicks / units exposed',
+  applies_per_unit: 'applies / units exposed',
+  units_with_click: 'share of exposed units with at least one click',
+  units_with_apply: 'share of exposed units with at least one apply',
+};
+export const DECISIONS = ['ship', 'rollback', 'inconclusive'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export interface ExperimentVariant {
+  key: string;
+  weight: number;
+  modelRef: string | null;
+  strategy: string | null;
+  killed: boolean;
+}
+
+export interface Experiment {
+  /** The experiment's key (the console's record id). */
+  id: string;
+  key: string;
+  type: 'ab' | 'interleaving' | string;
+  hypothesis: string;
+  owner: string;
+  unit: string;
+  status: ExperimentStatus;
+  phase: number;
+  coverage: number;
+  variants: ExperimentVariant[];
+  primaryMetric: string;
+  secondaryMetrics: string[];
+  guardrailMetrics: string[];
+  plannedDays: number | null;
+  plannedSampleSize: number | null;
+  decision: Decision | null;
+  decisionVariant: string | null;
+  decisionNote: string | null;
+  promotedVersion: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  stoppedAt: string | null;
+  concludedAt: string | null;
+}
+
+export interface Interval {
+  estimate: number;
+  ciLow: number;
+  ciHigh: number;
+  p: number;
+}
+
+export interface MetricComparisonRow {
+  variant: string;
+  metric: string;
+  role: 'primary' | 'secondary' | 'guardrail' | 'diagnostic' | string;
+  kind: string;
+  controlUnits: number;
+  treatmentUnits: number;
+  controlMean: number | null;
+  treatmentMean: number | null;
+  absolute: Interval | null;
+  relative: Interval | null;
+  welchP: number | null;
+  adjustedP: number | null;
+  cuped: boolean;
+  sequentialRelative: { ciLow: number; ciHigh: number } | null;
+  sequentialSignificant: boolean | null;
+  chanceToBeatControl: number | null;
+  nonInferiority: { margin: number; harmful: string; estimate: number; bound: number; p: number; nonInferior: boolean } | null;
+  note: string | null;
+}
+
+export interface LiftPoint {
+  day: string;
+  variant: string;
+  controlUnits: number;
+  treatmentUnits: number;
+  relativeLift: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  sequentialCiLow: number | null;
+  sequentialCiHigh: number | null;
+}
+
+export interface VariantCounts {
+  variant: string;
+  units: number;
+  rankings: number;
+  items: number;
+  clicks: number;
+  applies: number;
+  saves: number;
+  dismisses: number;
+  metrics: Array<{ metric: string; role: string; value: number | null }>;
+}
+
+export interface InterleavingResult {
+  control: string;
+  units: number;
+  rankings: number;
+  creditedLists: number;
+  variants: Array<{
+    variant: string;
+    credit: number;
+    creditedClicks: number;
+    creditedApplies: number;
+    note: string | null;
+    vsControl: { preference: number; ciLow: number; ciHigh: number; p: number; wins: number; losses: number; ties: number; units: number } | null;
+  }>;
+}
+
+export interface ExperimentAnalysis {
+  experimentKey: string;
+  phase: number;
+  computedAt: string;
+  durationMs: number;
+  control: string;
+  primaryMetric: string;
+  cupedAvailable: boolean;
+  srm: { chi2: number; df: number; p: number; flagged: boolean; expected: number[] } | null;
+  unitsPerVariant: Array<{ variant: string; units: number; weight: number }>;
+  variants: VariantCounts[];
+  comparisons: MetricComparisonRow[];
+  timeSeries: LiftPoint[];
+  interleaving: InterleavingResult | null;
+}
+
+export interface SampleSizeResult {
+  perArm: number;
+  total: number;
+  absoluteMde: number;
+  alpha: number;
+  power: number;
+}
+
+export interface AlertSubscription {
+  id: string;
+  candidateId: string;
+  channel: 'email' | 'webhook' | string;
+  email: string | null;
+  webhookUrl: string | null;
+  frequency: 'instant' | 'daily' | 'weekly' | string;
+  sendHour: number;
+  sendWeekday: number | null;
+  timeZone: string;
+  quietStart: number | null;
+  quietEnd: number | null;
+  filters: { keywords: string[]; location: string | null; remote: boolean | null; minSalary: number | null };
+  modelRef: string | null;
+  topK: number;
+  status: 'active' | 'paused' | 'unsubscribed' | string;
+  statusReason: string | null;
+  lastSentAt: string | null;
+  nextDueAt: string | null;
+  createdAt: string;
+}
+
+export interface AlertDelivery {
+  id: string;
+  subscriptionId: string;
+  candidateId: string;
+  channel: string;
+  status: string;
+  messageId: string;
+  dueAt: string;
+  windowStart: string;
+  windowEnd: string;
+  rankingId: string | null;
+  modelRef: string | null;
+  modelVersion: number | null;
+  experimentKey: string | null;
+  variant: string | null;
+  items?: Array<{ jobId: string; position: number; score: number; title: string; company: string | null; location: string | null }>;
+  attempts: number;
+  attemptLog?: Array<{ at: string; durationMs: number; responseStatus: number | null; error: string | null }>;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface AlertOverviewDay {
+  day: string;
+  experimentKey: string | null;
+  variant: string | null;
+  sent: number;
+  items: number;
+  clicked: number;
+  applied: number;
+  clicks: number;
+  applies: number;
+}
+
+export interface AlertOverview {
+  from: string;
+  to: string;
+  sent: number;
+  failed: number;
+  activeSubscriptions: number;
+  pausedSubscriptions: number;
+  opensTracked: boolean;
+  days: AlertOverviewDay[];
+}

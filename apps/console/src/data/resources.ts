@@ -103,6 +103,12 @@ const EVALUATION_FIELDS = `${EVALUATION_LIST_FIELDS} createdBy startedAt finishe
 
 const INTERACTION_FIELDS = 'id eventId candidateId jobId type occurredAt rankingId experimentKey variant position source';
 
+export const ALERT_SUBSCRIPTION_FIELDS = `id candidateId channel email webhookUrl frequency sendHour sendWeekday timeZone quietStart quietEnd
+  filters { keywords location remote minSalary } modelRef topK status statusReason lastSentAt nextDueAt createdAt`;
+
+const ALERT_DELIVERY_LIST_FIELDS = `id subscriptionId candidateId channel status messageId dueAt windowStart windowEnd rankingId modelRef modelVersion
+  experimentKey variant attempts lastError nextAttemptAt createdAt sentAt`;
+
 export const RESOURCES: Record<string, ResourceDefinition> = {
   jobs: {
     list: 'jobs',
@@ -158,6 +164,36 @@ export const RESOURCES: Record<string, ResourceDefinition> = {
         types: list(f['types'] ?? f['type']),
         from: instant(f['from']),
         to: instant(f['to']),
+      }),
+  },
+  alertSubscriptions: {
+    list: 'alertSubscriptionList',
+    one: 'alertSubscription',
+    filterType: 'AlertSubscriptionListFilter',
+    sort: { kind: 'none' }, // newest first
+    listFields: ALERT_SUBSCRIPTION_FIELDS,
+    toFilter: (f) =>
+      compact({
+        candidateId: text(f['candidateId']),
+        channel: text(f['channel']),
+        status: text(f['status']),
+        frequency: text(f['frequency']),
+      }),
+  },
+  alertDeliveries: {
+    list: 'alertDeliveryLog',
+    one: 'alertDelivery',
+    filterType: 'AlertDeliveryListFilter',
+    sort: { kind: 'none' }, // newest first
+    listFields: ALERT_DELIVERY_LIST_FIELDS,
+    oneFields: `${ALERT_DELIVERY_LIST_FIELDS} items { jobId position score title company location } attemptLog { at durationMs responseStatus error }`,
+    toFilter: (f) =>
+      compact({
+        status: text(f['status']),
+        channel: text(f['channel']),
+        subscriptionId: text(f['subscriptionId']),
+        candidateId: text(f['candidateId']),
+        experimentKey: text(f['experimentKey']),
       }),
   },
   evaluations: {
@@ -217,11 +253,21 @@ const FEATURE_JOB_FIELDS = 'id kind status createdAt createdBy finishedAt error 
 
 const WEBHOOK_FIELDS = 'id url description events models enabled disabledReason secretHint createdAt createdBy updatedAt';
 
+export const EXPERIMENT_FIELDS = `id: key key type hypothesis owner unit status phase coverage primaryMetric secondaryMetrics guardrailMetrics
+  plannedDays plannedSampleSize decision decisionVariant decisionNote promotedVersion createdAt startedAt stoppedAt concludedAt
+  variants { key weight modelRef strategy killed }`;
+
 export const LOCAL_RESOURCES: Record<string, LocalResourceDefinition> = {
   models: {
     all: `query ConsoleModels { rows: models { ${MODEL_LIST_FIELDS} } }`,
     one: `query ConsoleModel($id: String!) { item: model(name: $id) { ${MODEL_FIELDS} } }`,
     searchFields: ['name', 'strategy', 'owner', 'description'],
+  },
+  // Experiments: the API returns them all (newest first); the status filter and sorting run in the console.
+  experiments: {
+    all: `query ConsoleExperiments { rows: experiments { ${EXPERIMENT_FIELDS} } }`,
+    one: `query ConsoleExperiment($id: String!) { item: experiment(key: $id) { ${EXPERIMENT_FIELDS} } }`,
+    searchFields: ['key', 'hypothesis', 'owner', 'primaryMetric'],
   },
   // The API keeps the newest 500 jobs and import runs within reach of one request.
   trainingJobs: {

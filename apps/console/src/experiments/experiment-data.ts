@@ -1,0 +1,193 @@
+// Pure shaping of experiment analyses for the dashboard (no React), unit-tested in experiment-data.spec.ts.
+import type { Experiment, ExperimentStatus, LiftPoint, MetricComparisonRow } from '../api/types.js';
+
+/** Roles that may create, start, pause, stop and conclude experiments (the API checks it again: `models:write`). */
+export const canManageExperiments = (role: unknown) => role === 'admin' || role === 'ml_engineer';
+
+/** 0.0512 → "+5.12%"; null → "—". */
+export function formatLift(v: number | null | undefined, digits = 2): string {
+  if (v == null || !Number.isFinite(v)) return '—';
+  const s = `${Math.abs(v * 100).toFixed(digits)}%`;
+  return v > 0 ? `+${s}` : v < 0 ? `−${s}` : s;
+}
+
+/** 0.0512 → "5.12%". */
+export function formatPercent(v: number | null | undefined, digits = 2): string {
+  return v == null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
+}
+
+/** A p-value as people read it: "< 0.001", "0.043". */
+export function formatP(p: number | null | undefined): string {
+  if (p == null || !Number.isFinite(p)) return '—';
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
+/** A metric mean: rates in percent, per-unit figures with three decimals. */
+export function formatMean(metric: string, v: number | null | undefined): string {
+  if (v == null || !Number.isFinite(v)) return '—';
+  return metric.endsWith('_rate') || metric.startsWith('units_with') ? formatPercent(v) : v.toFixed(3);
+}
+
+/** "[−1.20%, +3.40%]" */
+export function formatInterval(lo: number | null | undefined, hi: number | null | undefined): string {
+  if (lo == null || hi == null) return '—';
+  return `[${formatLift(lo)}, ${formatLift(hi)}]`;
+}
+
+export type Verdict = 'better' | 'worse' | 'no significant difference' | 'not enough data';
+
+/** A treatment vs control on one metric: significant when the fixed-horizon CI of the relative lift excludes 0. */
+export function metricVerdict(c: Pick<MetricComparisonRow, 'relative'>): Verdict {
+  if (!c.relative) return 'not enough data';
+  if (c.relative.ciLow > 0) return 'better';
+  if (c.relative.ciHigh < 0) return 'worse';
+  return 'no significant difference';
+}
+
+const ROLE_ORDER: Record<string, number> = { primary: 0, secondary: 1, guardrail: 2, diagnostic: 3 };
+
+/** Table rows: primary first, then secondary, guardrail, diagnostic; within a role by metric, then variant. */
+export function comparisonRows(comparisons: readonly MetricComparisonRow[]): MetricComparisonRow[] {
+  return [...comparisons].sort(
+    (a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.metric.localeCompare(b.metric) || a.variant.localeCompare(b.variant),
+  );
+}
+
+export type GuardrailState = 'ok' | 'violated' | 'inconclusive';
+
+export interface GuardrailRow {
+  metric: string;
+  variant: string;
+  state: GuardrailState;
+  detail: string;
+}
+
+/**
+ * Guardrails: "ok" when non-inferiority is shown (worse than the margin rejected), "violated" when the one-sided bound
+ * lies wholly on the harmful side of the margin, otherwise "inconclusive" (not enough data yet to tell).
+ */
+export function guardrailRows(comparisons: readonly MetricComparisonRow[]): GuardrailRow[] {
+  return comparisons
+    .filter((c) => c.role === 'guardrail')
+    .map((c) => {
+      const ni = c.nonInferiority;
+      if (!ni) return { metric: c.metric, variant: c.variant, state: 'inconclusive' as const, detail: c.note ?? 'not enough data' };
+      const harmfulUp = ni.harmful === 'increase';
+      // The estimate beyond the margin on the harmful side, with the CI bound on the same side too: violated.
+      const beyond = harmfulUp ? ni.estimate > ni.margin : ni.estimate < -ni.margin;
+      const state: GuardrailState = ni.nonInferior ? 'ok' : beyond ? 'violated' : 'inconclusive';
+      const side = harmfulUp ? `may not rise more than ${formatPercent(ni.margin, 1)}` : `may not fall more than ${formatPercent(ni.margin, 1)}`;
+      return { metric: c.metric, variant: c.variant, state, detail: `${formatLift(ni.estimate)} (bound ${formatLift(ni.bound)}; ${side}; p ${formatP(ni.p)})` };
+    });
+}
+
+export interface LiftChartPoint {
+  day: string;
+  /** Relative lift in percent. */
+  lift: number | null;
+  /** Fixed-horizon 95% CI in percent, [low, high] (a range Area). */
+  ci: [number, number] | null;
+  /** Always-valid (sequential) 95% CI in percent, [low, high]. */
+  band: [number, number] | null;
+  treatmentUnits: number;
+  controlUnits: number;
+}
+
+const pct = (v: number | null) => (v == null || !Number.isFinite(v) ? null : Math.round(v * 10_000) / 100);
+const pair = (lo: number | null, hi: number | null): [number, number] | null => {
+  const a = pct(lo), b = pct(hi);
+  return a == null || b == null ? null : [a, b];
+};
+
+/** Cumulative relative lift of one treatment arm per day, in percent, with its fixed and sequential CI bands. */
+export function cumulativeLiftSeries(series: readonly LiftPoint[], variant: string): LiftChartPoint[] {
+  return series
+    .filter((p) => p.variant === variant)
+    .sort((a, b) => a.day.localeCompare(b.day))
+    .map((p) => ({
+      day: p.day,
+      lift: pct(p.relativeLift),
+      ci: pair(p.ciLow, p.ciHigh),
+      band: pair(p.sequentialCiLow, p.sequentialCiHigh),
+      treatmentUnits: p.treatmentUnits,
+      controlUnits: p.controlUnits,
+    }));
+}
+
+/** The treatment arms present in a daily series, in first-seen order. */
+export function seriesVariants(series: readonly LiftPoint[]): string[] {
+  return [...new Set(series.map((p) => p.variant))];
+}
+
+/**
+ * Units exposed for the first time per day and arm, from the cumulative unit counts of the daily series
+ * (`{ day, control: 12, treatment: 9 }`). Each treatment's series carries the same control counts; the control
+ * column is read from the first treatment. Days are sorted; a drop in a cumulative count (should not happen) gives 0.
+ */
+export function dailyExposures(series: readonly LiftPoint[], control: string): Array<Record<string, number | string>> {
+  const variants = seriesVariants(series);
+  const days = [...new Set(series.map((p) => p.day))].sort();
+  const cumulative = new Map<string, Map<string, number>>(); // arm → day → units
+  const set = (arm: string, day: string, units: number) => {
+    let m = cumulative.get(arm);
+    if (!m) cumulative.set(arm, (m = new Map()));
+    m.set(day, units);
+  };
+  for (const p of series) {
+    set(p.variant, p.day, p.treatmentUnits);
+    if (p.variant === variants[0]) set(control, p.day, p.controlUnits);
+  }
+  const arms = [control, ...variants];
+  const previous = new Map<string, number>(arms.map((a) => [a, 0]));
+  return days.map((day) => {
+    const row: Record<string, number | string> = { day };
+    for (const arm of arms) {
+      const now = cumulative.get(arm)?.get(day) ?? previous.get(arm)!;
+      row[arm] = Math.max(0, now - previous.get(arm)!);
+      previous.set(arm, now);
+    }
+    return row;
+  });
+}
+
+export type LifecycleAction = 'start' | 'pause' | 'stop';
+
+/** The lifecycle buttons a status allows (libs/experiments TRANSITIONS); a paused experiment resumes with start. */
+export function lifecycleActions(status: ExperimentStatus): LifecycleAction[] {
+  switch (status) {
+    case 'draft':
+      return ['start'];
+    case 'running':
+      return ['pause', 'stop'];
+    case 'paused':
+      return ['start', 'stop'];
+    default:
+      return [];
+  }
+}
+
+/** Whether a decision can be recorded (running, paused or stopped). */
+export const canConclude = (status: ExperimentStatus) => status === 'running' || status === 'paused' || status === 'stopped';
+
+export interface DecisionForm {
+  decision: string;
+  variant: string;
+  note: string;
+}
+
+/** Why the decision form cannot be sent yet, or null. The API has the last word (typed errors). */
+export function decisionProblem(form: DecisionForm, experiment: Pick<Experiment, 'variants'>): string | null {
+  if (!['ship', 'rollback', 'inconclusive'].includes(form.decision)) return 'Pick a decision.';
+  if (form.decision === 'ship') {
+    if (!form.variant) return 'Pick the variant to ship.';
+    if (!experiment.variants.some((v) => v.key === form.variant)) return `"${form.variant}" is not a variant of this experiment.`;
+  }
+  if (form.note.trim().length < 3) return 'Give a reason (a few words).';
+  return null;
+}
+
+/** A shipped variant that serves a registry model can be promoted to champion. */
+export function promotableModelRef(experiment: Pick<Experiment, 'decision' | 'decisionVariant' | 'variants'>): string | null {
+  if (experiment.decision !== 'ship' || !experiment.decisionVariant) return null;
+  return experiment.variants.find((v) => v.key === experiment.decisionVariant)?.modelRef ?? null;
+}
