@@ -14,7 +14,9 @@ export interface RankingAssignment {
   experimentKey: string | null;
   variant: string | null;
   /** 'interleaving': rankedJobs mixes every variant's list (team draft) instead of serving this variant alone. */
-  type?: 'ab' | 'interleaving';
+  type?: 'ab' | 'interleaving' | 'bandit';
+  /** 'bandit': the allocation epoch the variant was drawn in (logged with the list's serving probability). */
+  allocationEpoch?: number | null;
 }
 
 export interface RankedItem {
@@ -69,7 +71,7 @@ export class AlertRanker {
     } catch (err) {
       this.logger.warn(`experiment assignment of candidate ${candidateId} failed (${(err as Error).message}); ranking with ${fallback}`);
     }
-    if (a?.modelRef) return { modelRef: a.modelRef, experimentKey: a.experimentKey, variant: a.variant, type: a.type };
+    if (a?.modelRef) return { modelRef: a.modelRef, experimentKey: a.experimentKey, variant: a.variant, type: a.type, allocationEpoch: a.allocationEpoch };
     return { modelRef: fallback, experimentKey: null, variant: null };
   }
 
@@ -80,7 +82,7 @@ export class AlertRanker {
     // would be noise there, and logRanking refuses a list without teams.
     if (a.type === 'interleaving') return;
     try {
-      await this.experiments.logRanking({ experimentKey: a.experimentKey, unitId: candidateId, variant: a.variant, rankingId, jobIds: items.map((i) => i.jobId), scores: items.map((i) => i.score), modelVersion });
+      await this.experiments.logRanking({ experimentKey: a.experimentKey, unitId: candidateId, variant: a.variant, rankingId, jobIds: items.map((i) => i.jobId), scores: items.map((i) => i.score), modelVersion, allocationEpoch: a.allocationEpoch });
     } catch (err) {
       this.logger.warn(`exposure of ranking ${rankingId} not logged to experiment ${a.experimentKey}: ${(err as Error).message}`);
     }

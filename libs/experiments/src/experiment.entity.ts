@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { TargetingRule } from './assignment.js';
+import type { ArmAllocation, BanditConfig } from './bandit.js';
 
 export type ExperimentStatus = 'draft' | 'running' | 'paused' | 'stopped' | 'concluded';
 export type ExperimentDecision = 'ship' | 'rollback' | 'inconclusive';
@@ -34,9 +35,14 @@ export class ExperimentEntity {
   @Column({ type: 'varchar', length: 12 })
   status!: ExperimentStatus;
 
-  /** 'ab' (each unit sees one variant) or 'interleaving' (each list interleaves 2–4 variants, team-draft). */
+  /** 'ab' (each unit sees one variant), 'interleaving' (each list interleaves 2–4 variants, team-draft) or 'bandit'
+   *  (Thompson-sampling allocation among the variants, with an exploration floor). */
   @Column({ type: 'varchar', length: 16, default: 'ab' })
-  type!: 'ab' | 'interleaving';
+  type!: 'ab' | 'interleaving' | 'bandit';
+
+  /** Bandit experiments: exploration floor, reward, refresh period, Monte Carlo draws; null otherwise. */
+  @Column({ type: 'jsonb', nullable: true })
+  bandit!: BanditConfig | null;
 
   @Column({ type: 'jsonb' })
   variants!: StoredVariant[];
@@ -188,6 +194,35 @@ export class ExperimentRankingEntity {
 
   @Column({ name: 'served_at', type: 'timestamptz' })
   servedAt!: Date;
+
+  /** Bandit lists: the probability with which the served arm was drawn (its allocation in the epoch); else null. */
+  @Column({ type: 'double precision', nullable: true })
+  propensity!: number | null;
+
+  @Column({ name: 'allocation_epoch', type: 'integer', nullable: true })
+  allocationEpoch!: number | null;
+}
+
+/** One allocation epoch of a bandit experiment's phase: per arm the serving probability and the counts behind it. */
+@Entity({ name: 'experiment_allocations' })
+export class ExperimentAllocationEntity {
+  @PrimaryColumn({ name: 'experiment_id', type: 'bigint' })
+  experimentId!: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  phase!: number;
+
+  @PrimaryColumn({ type: 'integer' })
+  epoch!: number;
+
+  @Column({ type: 'jsonb' })
+  arms!: ArmAllocation[];
+
+  @Column({ type: 'text' })
+  reason!: string;
+
+  @Column({ name: 'computed_at', type: 'timestamptz' })
+  computedAt!: Date;
 }
 
 @Entity({ name: 'experiment_exposures' })

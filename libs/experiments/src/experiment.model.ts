@@ -63,6 +63,21 @@ export class ExperimentPhaseModel {
   endedAt!: Date | null;
 }
 
+@ObjectType('BanditSettings')
+export class BanditSettingsModel {
+  @Field(() => Float, { description: 'Minimum share of traffic every live arm keeps.' })
+  explorationFloor!: number;
+
+  @Field({ description: 'click | apply | save' })
+  reward!: string;
+
+  @Field(() => Int)
+  refreshMinutes!: number;
+
+  @Field(() => Int)
+  samples!: number;
+}
+
 @ObjectType('Experiment')
 export class ExperimentModel {
   @Field(() => ID)
@@ -83,8 +98,11 @@ export class ExperimentModel {
   @Field({ description: 'draft | running | paused | stopped | concluded' })
   status!: string;
 
-  @Field({ description: 'ab | interleaving' })
+  @Field({ description: 'ab | interleaving | bandit' })
   type!: string;
+
+  @Field(() => BanditSettingsModel, { nullable: true, description: 'Bandit experiments: Thompson-sampling settings.' })
+  bandit!: BanditSettingsModel | null;
 
   @Field(() => [ExperimentVariantModel])
   variants!: ExperimentVariantModel[];
@@ -169,6 +187,126 @@ export class ExperimentAssignmentModel {
 
   @Field(() => Int)
   phase!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Bandits: the probability with which this arm was drawn (logged with every list served).' })
+  propensity!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Bandits: the allocation epoch of the draw (pass it to logRanking).' })
+  allocationEpoch!: number | null;
+}
+
+@ObjectType('BanditArm')
+export class BanditArmModel {
+  @Field()
+  variant!: string;
+
+  @Field(() => Float, { description: 'Serving probability in this epoch (0 for a killed arm).' })
+  probability!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Monte Carlo probability that this arm is best, before the exploration floor (null in epoch 0).' })
+  probabilityBest!: number | null;
+
+  @Field(() => Int, { description: 'Lists served by this arm (with a logged propensity) when the epoch was computed.' })
+  trials!: number;
+
+  @Field(() => Int, { description: 'Of those, lists with at least one reward interaction.' })
+  successes!: number;
+
+  @Field(() => Float, { description: 'Beta posterior α (prior 1 + successes).' })
+  alpha!: number;
+
+  @Field(() => Float, { description: 'Beta posterior β (prior 1 + failures).' })
+  beta!: number;
+}
+
+@ObjectType('BanditAllocation')
+export class BanditAllocationModel {
+  @Field()
+  experimentKey!: string;
+
+  @Field(() => Int)
+  phase!: number;
+
+  @Field(() => Int)
+  epoch!: number;
+
+  @Field()
+  reason!: string;
+
+  @Field()
+  computedAt!: Date;
+
+  @Field(() => [BanditArmModel])
+  arms!: BanditArmModel[];
+}
+
+@ObjectType('OffPolicyInterval')
+export class OffPolicyIntervalModel {
+  @Field(() => Float)
+  estimate!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Cluster-robust (per unit) standard error.' })
+  se!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  ciLow!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  ciHigh!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Percentile bootstrap over units (when asked for).' })
+  bootstrapLow!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  bootstrapHigh!: number | null;
+}
+
+@ObjectType('OffPolicyEstimate')
+export class OffPolicyEstimateModel {
+  @Field()
+  experimentKey!: string;
+
+  @Field(() => Int, { nullable: true, description: 'null: every phase.' })
+  phase!: number | null;
+
+  @Field({ description: 'The target policy: a variant key, or a distribution over variants as JSON.' })
+  target!: string;
+
+  @Field({ description: 'click | apply | save: a list with at least one is a success.' })
+  reward!: string;
+
+  @Field(() => Int, { description: 'Logged lists with a serving probability.' })
+  n!: number;
+
+  @Field(() => Int, { description: 'Distinct units (the clusters of the standard errors).' })
+  clusters!: number;
+
+  @Field(() => Int, { description: 'Lists with a non-zero importance weight (for a variant: the lists it served).' })
+  matched!: number;
+
+  @Field(() => OffPolicyIntervalModel, { description: 'Inverse propensity scoring: (1/n) Σ w·r.' })
+  ips!: OffPolicyIntervalModel;
+
+  @Field(() => OffPolicyIntervalModel, { nullable: true, description: 'Self-normalised IPS: Σ w·r / Σ w (null when no list matches).' })
+  snips!: OffPolicyIntervalModel | null;
+
+  @Field(() => Float, { description: 'Kish effective sample size (Σw)²/Σw².' })
+  effectiveSampleSize!: number;
+
+  @Field(() => Float, { description: '(1/n) Σ w; near 1 for a full policy when propensities are right.' })
+  meanWeight!: number;
+
+  @Field(() => Float)
+  maxWeight!: number;
+
+  @Field(() => Int, { description: 'Weights cut down to the clip value.' })
+  clipped!: number;
+
+  @Field(() => Float)
+  alpha!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Target = one variant: the plain mean reward of the lists it served (not reweighted).' })
+  servedRate!: number | null;
 }
 
 @ObjectType('LoggedRanking')
@@ -181,6 +319,12 @@ export class LoggedRankingModel {
 
   @Field(() => Int)
   phase!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Bandits: the serving probability logged with the list.' })
+  propensity!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  allocationEpoch!: number | null;
 }
 
 @ObjectType('InterleavedItem')

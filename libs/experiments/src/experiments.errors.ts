@@ -7,7 +7,11 @@ export type ExperimentErrorCode =
   | 'RESHUFFLE_REQUIRES_NEW_PHASE'
   | 'UNKNOWN_METRIC'
   | 'UNKNOWN_RANKING'
-  | 'INVALID_TRANSITION';
+  | 'INVALID_TRANSITION'
+  /** A bandit experiment without an exploration floor. */
+  | 'EXPLORATION_FLOOR_REQUIRED'
+  /** A bandit's exploration floor outside (0, 1/arms). */
+  | 'INVALID_EXPLORATION_FLOOR';
 
 /** The one error class of the experiments domain; apps/api/src/graphql-errors.ts maps its codes. */
 export class ExperimentError extends Error {

@@ -161,7 +161,7 @@ describe('experiments', () => {
     // Only "assign" runs now (70/30 since its new phase, treatment killed): its enrolled units are control.
     let unit = '';
     for (let i = 0; !unit; i++) if ((await service.assignment('assign', `serve-${i}`)).inExperiment) unit = `serve-${i}`;
-    expect(await service.servingAssignment(unit)).toEqual({ experimentKey: 'assign', type: 'ab', variant: 'control', phase: 2, modelRef: 'jobs-pop@champion', strategy: null });
+    expect(await service.servingAssignment(unit)).toEqual({ experimentKey: 'assign', type: 'ab', variant: 'control', phase: 2, modelRef: 'jobs-pop@champion', strategy: null, propensity: null, allocationEpoch: null });
     await service.pause('assign');
     expect(await service.servingAssignment(unit)).toBeNull();
     await service.start('assign');

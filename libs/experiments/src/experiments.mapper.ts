@@ -10,6 +10,7 @@ export function toExperimentModel(e: ExperimentEntity): ExperimentModel {
     unit: e.unit,
     status: e.status,
     type: e.type,
+    bandit: e.bandit ? { explorationFloor: e.bandit.explorationFloor, reward: e.bandit.reward, refreshMinutes: e.bandit.refreshMinutes, samples: e.bandit.samples } : null,
     variants: e.variants.map((v) => ({ key: v.key, weight: v.weight, modelRef: v.modelRef ?? null, strategy: v.strategy ? JSON.stringify(v.strategy) : null, killed: e.killed.includes(v.key) })),
     coverage: e.coverage,
     namespace: e.namespace ? { name: e.namespace, start: e.namespaceStart!, end: e.namespaceEnd! } : null,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RegistryCoreModule } from '@app/registry';
-import { ExperimentAssignmentEntity, ExperimentEntity, ExperimentExposureEntity, ExperimentPhaseEntity, ExperimentRankingEntity } from './experiment.entity.js';
+import { ExperimentAllocationEntity, ExperimentAssignmentEntity, ExperimentEntity, ExperimentExposureEntity, ExperimentPhaseEntity, ExperimentRankingEntity } from './experiment.entity.js';
 import { ExperimentsResolver } from './experiments.resolver.js';
 import { ExperimentsService } from './experiments.service.js';
 import { ExperimentResultsResolver } from './results/experiment-results.resolver.js';
@@ -11,7 +11,7 @@ export const experimentsResolvers = [ExperimentsResolver, ExperimentResultsResol
 
 /** Definitions, assignment and logging (API, worker, CLI). The `experiments` queue comes from QueueModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity]), RegistryCoreModule],
+  imports: [TypeOrmModule.forFeature([ExperimentAllocationEntity, ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity]), RegistryCoreModule],
   providers: [ExperimentsService, ExperimentResultsService],
   exports: [ExperimentsService, ExperimentResultsService],
 })

@@ -1,11 +1,23 @@
 import { Inject } from '@nestjs/common';
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Float, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@app/auth';
-import { ComposeInterleavedInput, CreateExperimentInput, ExperimentChangesInput, ExperimentInteractionInput, LogRankingInput, UpdateExperimentInput } from './dto/experiment.inputs.js';
-import { ExperimentAssignmentModel, ExperimentModel, InterleavedListModel, ExperimentPhaseModel, ExperimentVariantResultModel, LoggedRankingModel, PromotedExperimentModel, RecordedInteractionsModel } from './experiment.model.js';
+import { ArmShareInput, ComposeInterleavedInput, CreateExperimentInput, ExperimentChangesInput, ExperimentInteractionInput, LogRankingInput, UpdateExperimentInput } from './dto/experiment.inputs.js';
+import { BanditAllocationModel, OffPolicyEstimateModel, ExperimentAssignmentModel, ExperimentModel, InterleavedListModel, ExperimentPhaseModel, ExperimentVariantResultModel, LoggedRankingModel, PromotedExperimentModel, RecordedInteractionsModel } from './experiment.model.js';
 import { ExperimentError } from './experiments.errors.js';
 import { toExperimentModel, toPhaseModel } from './experiments.mapper.js';
-import { ExperimentsService, type ExperimentDefinition, type ExperimentPatch } from './experiments.service.js';
+import { ExperimentsService, type ExperimentDefinition, type ExperimentPatch, type OffPolicyReport } from './experiments.service.js';
+import type { BanditReward } from './bandit.js';
+
+const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+
+function toOffPolicyModel(r: OffPolicyReport): OffPolicyEstimateModel {
+  const interval = (i: OffPolicyReport['ips']) => ({ estimate: i.estimate, se: finite(i.se), ciLow: finite(i.ciLow), ciHigh: finite(i.ciHigh), bootstrapLow: finite(i.bootstrapLow), bootstrapHigh: finite(i.bootstrapHigh) });
+  return {
+    experimentKey: r.experimentKey, phase: r.phase, target: r.target, reward: r.reward, n: r.n, clusters: r.clusters, matched: r.matched,
+    ips: interval(r.ips), snips: r.snips ? interval(r.snips) : null, effectiveSampleSize: r.effectiveSampleSize, meanWeight: r.meanWeight, maxWeight: r.maxWeight,
+    clipped: r.clipped, alpha: r.alpha, servedRate: r.servedRate,
+  };
+}
 
 function json(value: string, what: string): unknown {
   try {
@@ -33,6 +45,10 @@ function toPatch(input: ExperimentChangesInput & { killed?: string[] }): Experim
   if (input.plannedDays !== undefined) patch.plannedDays = input.plannedDays;
   if (input.plannedSampleSize !== undefined) patch.plannedSampleSize = input.plannedSampleSize;
   if (input.killed) patch.killed = input.killed;
+  if (input.bandit) {
+    const b = input.bandit;
+    patch.bandit = { ...(b.explorationFloor !== undefined ? { explorationFloor: b.explorationFloor } : {}), ...(b.reward !== undefined ? { reward: b.reward as BanditReward } : {}), ...(b.refreshMinutes !== undefined ? { refreshMinutes: b.refreshMinutes } : {}), ...(b.samples !== undefined ? { samples: b.samples } : {}) };
+  }
   return patch;
 }
 
@@ -70,7 +86,37 @@ export class ExperimentsResolver {
   async assignment(@Args('experimentKey') experimentKey: string, @Args('unitId') unitId: string, @Args('attributes', { type: () => String, nullable: true, description: 'Unit attributes for targeting, as a JSON object.' }) attributes?: string): Promise<ExperimentAssignmentModel> {
     const attrs = attributes ? (json(attributes, 'attributes') as Record<string, unknown>) : undefined;
     const a = await this.service.assignment(experimentKey, unitId, attrs);
-    return { experimentKey, unitId, inExperiment: a.inExperiment, variant: a.variant, serve: a.serve, bucket: a.bucket, reason: a.reason, phase: a.phase };
+    return { experimentKey, unitId, inExperiment: a.inExperiment, variant: a.variant, serve: a.serve, bucket: a.bucket, reason: a.reason, phase: a.phase, propensity: a.propensity ?? null, allocationEpoch: a.allocationEpoch ?? null };
+  }
+
+  @RequirePermission('evaluations:read')
+  @Query(() => [BanditAllocationModel], { description: "A bandit's allocation epochs (serving probabilities with the posterior counts behind them), newest first; default the current phase." })
+  async banditAllocations(@Args('key') key: string, @Args('phase', { type: () => Int, nullable: true }) phase?: number, @Args('limit', { type: () => Int, defaultValue: 100 }) limit?: number): Promise<BanditAllocationModel[]> {
+    return this.service.allocations(key, phase ?? undefined, limit);
+  }
+
+  @RequirePermission('models:write')
+  @Mutation(() => BanditAllocationModel, { description: "Recomputes a bandit's allocation now from its logged lists and rewards (Thompson sampling, floored): a new epoch." })
+  async refreshBanditAllocation(@Args('key') key: string): Promise<BanditAllocationModel> {
+    return this.service.refreshAllocation(key, 'on demand');
+  }
+
+  @RequirePermission('evaluations:read')
+  @Query(() => OffPolicyEstimateModel, {
+    description: "Off-policy estimate (IPS and self-normalised IPS, cluster-robust 95% CIs) of a target policy's reward rate per served list, from a bandit's logged lists and serving probabilities. Target: one variant, or a distribution over variants.",
+  })
+  async offPolicyEstimate(
+    @Args('experimentKey') experimentKey: string,
+    @Args('targetVariant', { type: () => String, nullable: true }) targetVariant?: string,
+    @Args('targetAllocation', { type: () => [ArmShareInput], nullable: true }) targetAllocation?: ArmShareInput[],
+    @Args('phase', { type: () => Int, nullable: true, description: 'Default: every phase.' }) phase?: number,
+    @Args('reward', { type: () => String, nullable: true, description: "click | apply | save; default the bandit's reward." }) reward?: string,
+    @Args('clip', { type: () => Float, nullable: true, description: 'Clip importance weights at this value.' }) clip?: number,
+    @Args('alpha', { type: () => Float, nullable: true }) alpha?: number,
+    @Args('bootstrap', { type: () => Int, nullable: true, description: 'Bootstrap resamples over units (100–100000) for percentile intervals.' }) bootstrap?: number,
+  ): Promise<OffPolicyEstimateModel> {
+    const allocation = targetAllocation ? Object.fromEntries(targetAllocation.map((a) => [a.variant, a.probability])) : undefined;
+    return toOffPolicyModel(await this.service.offPolicy(experimentKey, { ...(targetVariant !== undefined && targetVariant !== null ? { variant: targetVariant } : {}), ...(allocation ? { allocation } : {}) }, { phase: phase ?? undefined, reward: reward ?? undefined, clip: clip ?? null, alpha: alpha ?? undefined, bootstrap: bootstrap ?? undefined }));
   }
 
   @RequirePermission('models:write')

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { INTERACTION_TYPES } from '@app/market';
 import { QueueNames } from '@app/queue';
 import { parseModelRef, RegistryService } from '@app/registry';
+import { armTargetProbabilities, offPolicyEstimate, type OffPolicyResult } from '@app/statistics';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -20,9 +21,11 @@ import {
   type CompiledAssignment,
   type TargetingRule,
 } from './assignment.js';
+import { banditUnitDraw, checkBanditConfig, computeAllocation, isBanditProblem, pickArm, thompsonSeed, BANDIT_REWARDS, type ArmAllocation, type ArmCounts, type BanditConfig, type BanditReward } from './bandit.js';
 import { ExperimentEntity, ExperimentPhaseEntity, type ExperimentDecision, type ExperimentStatus, type StoredVariant } from './experiment.entity.js';
 import { ExperimentError } from './experiments.errors.js';
 import { writeRankings, type RankingEvent } from './exposure-writer.js';
+import { murmur3_32 } from './murmur3.js';
 import { composeInterleavedList, EXPERIMENT_TYPES, INTERLEAVED_VARIANT, interleavingSeed, type ExperimentType } from './interleaving.js';
 import { METRIC_NAMES, metricValue, type ExperimentMetric, type VariantCounts } from './metrics.js';
 
@@ -43,6 +46,8 @@ export interface ExperimentDefinition {
   guardrailMetrics?: string[];
   plannedDays?: number | null;
   plannedSampleSize?: number | null;
+  /** Bandit experiments only: `explorationFloor` is required; reward, refreshMinutes and samples have defaults. */
+  bandit?: Partial<BanditConfig> | null;
 }
 
 export type ExperimentPatch = Partial<Omit<ExperimentDefinition, 'key' | 'unit' | 'type'>> & { killed?: string[] };
@@ -59,6 +64,30 @@ export interface ServedRanking {
   servedAt?: Date;
   /** Interleaving experiments only: the variant (team) that contributed each position. */
   teams?: string[];
+  /** Bandit experiments: the allocation epoch the list was drawn in (from `assignment`/`servingAssignment`); default
+   *  the current one. The logged propensity is the drawn arm's probability in that epoch. */
+  allocationEpoch?: number | null;
+}
+
+/** One allocation epoch of a bandit experiment. */
+export interface BanditAllocation {
+  experimentKey: string;
+  phase: number;
+  epoch: number;
+  reason: string;
+  computedAt: Date;
+  arms: ArmAllocation[];
+}
+
+/** An off-policy estimate of a target policy's reward rate from a bandit experiment's logged lists. */
+export interface OffPolicyReport extends OffPolicyResult {
+  experimentKey: string;
+  phase: number | null;
+  /** The target: a variant key, or a distribution over variants as JSON. */
+  target: string;
+  reward: BanditReward;
+  /** Target = one variant: the plain mean reward of the lists that variant served (no reweighting). */
+  servedRate: number | null;
 }
 
 /** An interleaved list as served: per position the job and its team; `rankingId` null when the unit is not enrolled. */
@@ -84,7 +113,18 @@ export interface VariantResult extends VariantCounts {
 }
 
 /** An assignment as served: the pure result, or `not_running` / `sticky` (kept from an earlier phase). */
-export type AssignmentView = Omit<Assignment, 'reason'> & { reason: Assignment['reason'] | 'not_running' | 'sticky'; experimentKey: string; phase: number; status: ExperimentStatus };
+export type AssignmentView = Omit<Assignment, 'reason'> & {
+  reason: Assignment['reason'] | 'not_running' | 'sticky';
+  experimentKey: string;
+  phase: number;
+  status: ExperimentStatus;
+  /** Bandit experiments: the probability with which the unit's arm was drawn, and the allocation epoch; else null. */
+  propensity?: number | null;
+  allocationEpoch?: number | null;
+};
+
+type Drawn = Omit<AssignmentView, 'experimentKey' | 'phase' | 'status'>;
+type CompiledEntry = { at: number; exp: ExperimentEntity; c: CompiledAssignment; seed: string; allocation: { epoch: number; arms: ArmAllocation[]; computedAt: Date } | null };
 
 const KEY = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 const TRANSITIONS: Record<string, ExperimentStatus[]> = {
@@ -94,12 +134,16 @@ const TRANSITIONS: Record<string, ExperimentStatus[]> = {
   conclude: ['running', 'paused', 'stopped'],
 };
 const ASSIGN_CACHE_MS = 1000;
+/** The single enrolment range of a bandit's hash config (the arm is drawn per allocation epoch). */
+const BANDIT_ENROLLED = '(bandit)';
 
 /** Experiments: definitions and lifecycle, assignment (pure hashing plus sticky rows), exposure and interaction logs. */
 @Injectable()
 export class ExperimentsService implements OnApplicationShutdown {
   private readonly logger = new Logger('Experiments');
-  private readonly compiled = new Map<string, { at: number; exp: ExperimentEntity; c: CompiledAssignment; seed: string }>();
+  private readonly compiled = new Map<string, CompiledEntry>();
+  /** Allocation epochs are immutable once written: cached by experiment, phase and epoch. */
+  private readonly epochs = new Map<string, ArmAllocation[]>();
   private buffer: RankingEvent[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
@@ -132,6 +176,7 @@ export class ExperimentsService implements OnApplicationShutdown {
         unit: def.unit ?? 'candidate',
         status: 'draft',
         type: norm.type,
+        bandit: norm.bandit,
         variants: norm.variants,
         coverage: norm.coverage,
         namespace: norm.namespace?.name ?? null,
@@ -185,15 +230,18 @@ export class ExperimentsService implements OnApplicationShutdown {
         guardrailMetrics: patch.guardrailMetrics ?? exp.guardrailMetrics,
         plannedDays: patch.plannedDays !== undefined ? patch.plannedDays : exp.plannedDays,
         plannedSampleSize: patch.plannedSampleSize !== undefined ? patch.plannedSampleSize : exp.plannedSampleSize,
+        bandit: patch.bandit !== undefined ? (patch.bandit ? { ...exp.bandit, ...patch.bandit } : null) : exp.bandit,
       };
       const killed = patch.killed ?? exp.killed;
+      const killedChanged = JSON.stringify([...killed].sort()) !== JSON.stringify([...exp.killed].sort());
       const norm = this.normalise(merged, killed);
       if (patch.namespace !== undefined) await this.checkNamespace(tx, norm.namespace, exp.id);
       let phaseChange = false;
       if (exp.phase > 0) {
         const seed = (await tx.findOneByOrFail(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase })).seed;
         const before = this.configOf(exp, seed);
-        const after: AssignmentConfig = { ...before, variants: norm.variants, coverage: norm.coverage, namespace: norm.namespace, killed };
+        // A bandit's hash only decides enrolment (one range): its arms, weights and killed arms never move enrolled units.
+        const after: AssignmentConfig = exp.type === 'bandit' ? { ...before, coverage: norm.coverage, namespace: norm.namespace } : { ...before, variants: norm.variants, coverage: norm.coverage, namespace: norm.namespace, killed };
         const variantsChanged = JSON.stringify(exp.variants.map((v) => v.key)) !== JSON.stringify(norm.variants.map((v) => v.key));
         if (variantsChanged || wouldReshuffle(before, after)) {
           if (!opts.newPhase) {
@@ -220,12 +268,15 @@ export class ExperimentsService implements OnApplicationShutdown {
         guardrailMetrics: merged.guardrailMetrics,
         plannedDays: merged.plannedDays,
         plannedSampleSize: merged.plannedSampleSize,
+        bandit: norm.bandit,
         updatedAt: new Date(),
       });
       if (phaseChange) {
         await this.openPhase(tx, exp, opts.reason ?? 'allocation changed');
       } else if (exp.phase > 0) {
         await tx.update(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase }, { variants: norm.variants as never, coverage: norm.coverage });
+        // A killed (or revived) bandit arm takes effect at once: a new epoch without (with) it.
+        if (exp.type === 'bandit' && killedChanged) await this.refreshIn(tx, exp, `arms killed: ${killed.join(', ') || 'none'}`);
       }
       return tx.save(exp);
     });
@@ -323,6 +374,7 @@ export class ExperimentsService implements OnApplicationShutdown {
     const { exp, c } = await this.compiledFor(key);
     const base = { experimentKey: key, phase: exp.phase, status: exp.status };
     if (exp.status !== 'running') return { ...base, inExperiment: false, variant: null, serve: exp.variants[0]!.key, bucket: -1, reason: 'not_running' };
+    if (exp.type === 'bandit') return { ...base, ...this.banditAssign(await this.compiledFor(key), unitId, attributes) };
     if (exp.sticky) {
       const rows: Array<{ variant: string; phase: number }> = await this.db.query(`SELECT variant, phase FROM experiment_assignments WHERE experiment_id = $1 AND unit_id = $2`, [exp.id, unitId]);
       const kept = rows[0];
@@ -346,7 +398,7 @@ export class ExperimentsService implements OnApplicationShutdown {
    * its variant's model reference or strategy, or null (serve the default model). Running experiments are checked
    * oldest first; experiments that must not share units take disjoint ranges of one namespace.
    */
-  async servingAssignment(unitId: string, attributes?: Record<string, unknown>): Promise<{ experimentKey: string; type: ExperimentType; variant: string; phase: number; modelRef: string | null; strategy: StoredVariant['strategy'] } | null> {
+  async servingAssignment(unitId: string, attributes?: Record<string, unknown>): Promise<{ experimentKey: string; type: ExperimentType; variant: string; phase: number; modelRef: string | null; strategy: StoredVariant['strategy']; propensity: number | null; allocationEpoch: number | null } | null> {
     if (!this.running || Date.now() - this.running.at > ASSIGN_CACHE_MS) {
       const rows = await this.db.getRepository(ExperimentEntity).find({ select: { key: true }, where: { status: 'running' }, order: { id: 'ASC' } });
       this.running = { at: Date.now(), keys: rows.map((r) => r.key) };
@@ -357,18 +409,27 @@ export class ExperimentsService implements OnApplicationShutdown {
       const { exp } = await this.compiledFor(key);
       const v = exp.variants.find((x) => x.key === a.variant)!;
       // type 'interleaving': rank with every variant and serve composeInterleaved(...) instead of this variant alone
-      return { experimentKey: key, type: exp.type, variant: a.variant, phase: a.phase, modelRef: v.modelRef ?? null, strategy: v.strategy ?? null };
+      // type 'bandit': the variant was drawn from the current allocation epoch; pass allocationEpoch to logRanking
+      return { experimentKey: key, type: exp.type, variant: a.variant, phase: a.phase, modelRef: v.modelRef ?? null, strategy: v.strategy ?? null, propensity: a.propensity ?? null, allocationEpoch: a.allocationEpoch ?? null };
     }
     return null;
   }
 
   /** The compiled assignment of a running experiment, for library callers that assign many units at once. */
-  async compiledFor(key: string): Promise<{ exp: ExperimentEntity; c: CompiledAssignment; seed: string }> {
+  async compiledFor(key: string): Promise<CompiledEntry> {
     const hit = this.compiled.get(key);
     if (hit && Date.now() - hit.at < ASSIGN_CACHE_MS) return hit;
     const exp = await this.get(key);
     const seed = exp.phase > 0 ? (await this.db.getRepository(ExperimentPhaseEntity).findOneByOrFail({ experimentId: exp.id, phase: exp.phase })).seed : `${exp.key}:0`;
-    const entry = { at: Date.now(), exp, c: compileAssignment(this.configOf(exp, seed)), seed };
+    let allocation: CompiledEntry['allocation'] = null;
+    if (exp.type === 'bandit' && exp.phase > 0) {
+      const rows: Array<{ epoch: number; arms: ArmAllocation[]; computed_at: Date }> = await this.db.query(
+        `SELECT epoch, arms, computed_at FROM experiment_allocations WHERE experiment_id = $1 AND phase = $2 ORDER BY epoch DESC LIMIT 1`,
+        [exp.id, exp.phase],
+      );
+      if (rows[0]) allocation = { epoch: rows[0].epoch, arms: rows[0].arms, computedAt: new Date(rows[0].computed_at) };
+    }
+    const entry: CompiledEntry = { at: Date.now(), exp, c: compileAssignment(this.configOf(exp, seed)), seed, allocation };
     this.compiled.set(key, entry);
     return entry;
   }
@@ -380,14 +441,37 @@ export class ExperimentsService implements OnApplicationShutdown {
    * to the `experiments` queue (flushed every `flushMs` or `batchSize` rankings, and on shutdown) and written
    * by the worker, deduplicated by ranking id.
    */
-  async logRanking(r: ServedRanking): Promise<{ rankingId: string; variant: string; phase: number }> {
+  async logRanking(r: ServedRanking): Promise<{ rankingId: string; variant: string; phase: number; propensity: number | null; allocationEpoch: number | null }> {
     if (r.jobIds.length === 0 || r.jobIds.length > 1000) throw new ExperimentError('INVALID_INPUT', 'a ranking has 1 to 1000 items');
     if (r.scores.length !== r.jobIds.length) throw new ExperimentError('INVALID_INPUT', `${r.jobIds.length} jobs but ${r.scores.length} scores`);
     if (r.jobIds.some((j) => !/^\d{1,18}$/.test(j))) throw new ExperimentError('INVALID_INPUT', 'job ids are numeric');
-    const { exp } = await this.compiledFor(r.experimentKey);
+    const entry = await this.compiledFor(r.experimentKey);
+    const { exp } = entry;
     if (exp.status !== 'running') throw new ExperimentError('INVALID_TRANSITION', `experiment "${exp.key}" is ${exp.status}; only running experiments log exposures`);
     let variant: string | null;
-    if (exp.type === 'interleaving') {
+    let propensity: number | null = null;
+    let allocationEpoch: number | null = null;
+    if (exp.type === 'bandit') {
+      if (r.teams) throw new ExperimentError('INVALID_INPUT', `teams are for interleaving experiments; "${exp.key}" is a bandit experiment`);
+      let drawn: Drawn;
+      if (r.allocationEpoch !== undefined && r.allocationEpoch !== null) {
+        const arms = await this.allocationArms(exp, r.allocationEpoch);
+        drawn = this.drawAt(exp, entry.seed, r.allocationEpoch, arms, r.unitId, -1);
+      } else {
+        drawn = await this.assignment(r.experimentKey, r.unitId);
+      }
+      if (drawn.reason === 'forced') {
+        variant = drawn.variant!; // QA lists: logged without a propensity, left out of allocation and OPE
+      } else {
+        if (!drawn.variant) throw new ExperimentError('INVALID_INPUT', `unit ${r.unitId} is not enrolled in "${exp.key}"; serve it outside the experiment`);
+        if (r.variant !== undefined && r.variant !== drawn.variant) {
+          throw new ExperimentError('INVALID_INPUT', `bandit "${exp.key}" drew "${drawn.variant}" for unit ${r.unitId} in epoch ${drawn.allocationEpoch}; a list of "${r.variant}" has no known serving probability (log the variant servingAssignment gave, with its allocationEpoch)`, { drawn: drawn.variant, epoch: drawn.allocationEpoch });
+        }
+        variant = drawn.variant;
+        propensity = drawn.propensity ?? null;
+        allocationEpoch = drawn.allocationEpoch ?? null;
+      }
+    } else if (exp.type === 'interleaving') {
       if (!r.teams || r.teams.length !== r.jobIds.length) throw new ExperimentError('INVALID_INPUT', `"${exp.key}" is an interleaving experiment: give the team (variant) of each of the ${r.jobIds.length} positions (or use composeInterleaved)`);
       const bad = r.teams.find((t) => !exp.variants.some((v) => v.key === t));
       if (bad !== undefined) throw new ExperimentError('INVALID_INPUT', `team "${bad}" is not a variant of "${exp.key}"`);
@@ -395,6 +479,7 @@ export class ExperimentsService implements OnApplicationShutdown {
       variant = INTERLEAVED_VARIANT;
     } else {
       if (r.teams) throw new ExperimentError('INVALID_INPUT', `teams are for interleaving experiments; "${exp.key}" is an A/B experiment`);
+      if (r.allocationEpoch !== undefined && r.allocationEpoch !== null) throw new ExperimentError('INVALID_INPUT', `allocationEpoch is for bandit experiments; "${exp.key}" is an A/B experiment`);
       variant = r.variant ?? (await this.assignment(r.experimentKey, r.unitId)).variant;
       if (!variant) throw new ExperimentError('INVALID_INPUT', `unit ${r.unitId} is not enrolled in "${exp.key}"; serve it outside the experiment`);
       if (!exp.variants.some((v) => v.key === variant)) throw new ExperimentError('INVALID_INPUT', `variant "${variant}" is not a variant of "${exp.key}"`);
@@ -410,11 +495,12 @@ export class ExperimentsService implements OnApplicationShutdown {
       jobIds: r.jobIds,
       scores: r.scores,
       ...(r.teams ? { teams: r.teams } : {}),
+      ...(propensity !== null ? { propensity, allocationEpoch } : {}),
     };
     this.buffer.push(event);
     if (this.buffer.length >= this.batchSize) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
-    return { rankingId: event.rankingId, variant, phase: exp.phase };
+    return { rankingId: event.rankingId, variant, phase: exp.phase, propensity, allocationEpoch };
   }
 
   /**
@@ -427,7 +513,7 @@ export class ExperimentsService implements OnApplicationShutdown {
   async composeInterleaved(experimentKey: string, unitId: string, rankingsByVariant: Record<string, string[]>, k: number, opts: { rankingId?: string; servedAt?: Date; attributes?: Record<string, unknown> } = {}): Promise<ComposedInterleaving> {
     if (!Number.isInteger(k) || k < 1 || k > 1000) throw new ExperimentError('INVALID_INPUT', `k must be an integer from 1 to 1000, got ${k}`);
     const { exp, seed: phaseSeed } = await this.compiledFor(experimentKey);
-    if (exp.type !== 'interleaving') throw new ExperimentError('INVALID_INPUT', `"${exp.key}" is an A/B experiment; composeInterleaved needs an interleaving experiment`);
+    if (exp.type !== 'interleaving') throw new ExperimentError('INVALID_INPUT', `"${exp.key}" is ${exp.type === 'bandit' ? 'a bandit' : 'an A/B'} experiment; composeInterleaved needs an interleaving experiment`);
     const keys = exp.variants.map((v) => v.key);
     const missing = keys.filter((v) => !Array.isArray(rankingsByVariant[v]));
     const extra = Object.keys(rankingsByVariant).filter((v) => !keys.includes(v));
@@ -587,13 +673,16 @@ export class ExperimentsService implements OnApplicationShutdown {
   // ---------- helpers ----------
 
   private configOf(exp: ExperimentEntity, seed: string): AssignmentConfig {
+    // A bandit hashes only for enrolment (coverage, namespace, targeting, holdout): one range for the whole experiment;
+    // the arm is drawn afterwards from the allocation epoch, so weights and killed arms never move enrolled units.
+    const bandit = exp.type === 'bandit';
     return {
       key: exp.key,
       seed,
-      variants: exp.variants.map((v) => ({ key: v.key, weight: v.weight })),
+      variants: bandit ? [{ key: BANDIT_ENROLLED, weight: 1 }] : exp.variants.map((v) => ({ key: v.key, weight: v.weight })),
       coverage: exp.coverage,
       namespace: exp.namespace ? { name: exp.namespace, start: exp.namespaceStart!, end: exp.namespaceEnd! } : null,
-      killed: exp.killed,
+      killed: bandit ? [] : exp.killed,
       forced: exp.forced,
       targeting: exp.targeting,
       holdout: this.globalHoldout > 0 ? { seed: 'global', share: this.globalHoldout } : null,
@@ -625,6 +714,15 @@ export class ExperimentsService implements OnApplicationShutdown {
     for (const m of [def.primaryMetric, ...(def.secondaryMetrics ?? []), ...(def.guardrailMetrics ?? [])]) {
       if (!(METRIC_NAMES as string[]).includes(m)) throw new ExperimentError('UNKNOWN_METRIC', `unknown metric "${m}"; known: ${METRIC_NAMES.join(', ')}`, { metric: m });
     }
+    let bandit: BanditConfig | null = null;
+    if (type === 'bandit') {
+      if (def.sticky) throw new ExperimentError('INVALID_INPUT', 'a bandit experiment cannot be sticky: units are drawn afresh in every allocation epoch (the logged propensity is what off-policy evaluation needs)');
+      const checked = checkBanditConfig(def.bandit, variants.length - killed.length);
+      if (isBanditProblem(checked)) throw new ExperimentError(checked.code, checked.message, checked.details);
+      bandit = checked;
+    } else if (def.bandit) {
+      throw new ExperimentError('INVALID_INPUT', `bandit settings are for bandit experiments; this one is of type "${type}"`);
+    }
     const targeting = def.targeting ?? [];
     for (const t of targeting) {
       if (!t.attribute || !(TARGETING_OPS as readonly string[]).includes(t.op)) throw new ExperimentError('INVALID_INPUT', `targeting rule ${JSON.stringify(t)} needs an attribute and an op among ${TARGETING_OPS.join(', ')}`);
@@ -634,7 +732,7 @@ export class ExperimentsService implements OnApplicationShutdown {
     for (const [unit, v] of Object.entries(forced)) {
       if (!variants.some((x) => x.key === v)) throw new ExperimentError('INVALID_INPUT', `forced variant "${v}" for unit ${unit} is not a variant`);
     }
-    return { type, variants, coverage, namespace, targeting, forced };
+    return { type, variants, coverage, namespace, targeting, forced, bandit };
   }
 
   private async checkNamespace(tx: EntityManager, ns: { name: string; start: number; end: number } | null, selfId: string | null): Promise<void> {
@@ -654,7 +752,149 @@ export class ExperimentsService implements OnApplicationShutdown {
     const now = new Date();
     if (exp.phase > 0) await tx.update(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase }, { endedAt: now });
     exp.phase += 1;
-    await tx.insert(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase, seed: `${exp.key}:${exp.phase}:${randomUUID().slice(0, 8)}`, variants: exp.variants as never, coverage: exp.coverage, reason, startedAt: now, endedAt: null });
+    const seed = `${exp.key}:${exp.phase}:${randomUUID().slice(0, 8)}`;
+    await tx.insert(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase, seed, variants: exp.variants as never, coverage: exp.coverage, reason, startedAt: now, endedAt: null });
+    if (exp.type === 'bandit') {
+      // Epoch 0: the configured weights, floored; no data yet.
+      const arms = computeAllocation({ variants: exp.variants.map((v) => v.key), killed: exp.killed, counts: {}, floor: exp.bandit!.explorationFloor, samples: exp.bandit!.samples, seed: thompsonSeed(seed, 0), initialWeights: exp.variants.map((v) => v.weight) });
+      await tx.query(`INSERT INTO experiment_allocations (experiment_id, phase, epoch, arms, reason) VALUES ($1, $2, 0, $3::jsonb, $4)`, [exp.id, exp.phase, JSON.stringify(arms), 'initial weights']);
+    }
+  }
+
+  // ---------- bandits ----------
+
+  /** A bandit unit's arm: enrolment by the experiment's hash, then the arm drawn from the latest allocation epoch. */
+  private banditAssign(entry: CompiledEntry, unitId: string, attributes?: Record<string, unknown>): Drawn {
+    const { exp, c, seed, allocation } = entry;
+    const control = exp.variants[0]!.key;
+    const a = assignCompiled(c, unitId, attributes);
+    if (a.reason === 'forced') return { ...a, propensity: null, allocationEpoch: null };
+    if (!a.inExperiment) return { ...a, variant: null, serve: control, propensity: null, allocationEpoch: null };
+    if (!allocation) return { inExperiment: false, variant: null, serve: control, bucket: a.bucket, reason: 'not_running', propensity: null, allocationEpoch: null };
+    return this.drawAt(exp, seed, allocation.epoch, allocation.arms, unitId, a.bucket);
+  }
+
+  private drawAt(exp: ExperimentEntity, phaseSeed: string, epoch: number, arms: ArmAllocation[], unitId: string, bucket: number): Drawn {
+    const probabilities = exp.variants.map((v) => arms.find((x) => x.variant === v.key)?.probability ?? 0);
+    const i = pickArm(probabilities, banditUnitDraw(phaseSeed, epoch, unitId));
+    const variant = exp.variants[i]!.key;
+    if (exp.killed.includes(variant)) return { inExperiment: false, variant: null, serve: exp.variants[0]!.key, bucket, reason: 'killed', propensity: null, allocationEpoch: epoch };
+    return { inExperiment: true, variant, serve: variant, bucket, reason: 'assigned', propensity: probabilities[i]!, allocationEpoch: epoch };
+  }
+
+  private async allocationArms(exp: ExperimentEntity, epoch: number): Promise<ArmAllocation[]> {
+    const cacheKey = `${exp.id}:${exp.phase}:${epoch}`;
+    const hit = this.epochs.get(cacheKey);
+    if (hit) return hit;
+    const rows: Array<{ arms: ArmAllocation[] }> = await this.db.query(`SELECT arms FROM experiment_allocations WHERE experiment_id = $1 AND phase = $2 AND epoch = $3`, [exp.id, exp.phase, epoch]);
+    if (!rows[0]) throw new ExperimentError('INVALID_INPUT', `experiment "${exp.key}" has no allocation epoch ${epoch} in phase ${exp.phase}`, { epoch });
+    if (this.epochs.size >= 1000) this.epochs.delete(this.epochs.keys().next().value!);
+    this.epochs.set(cacheKey, rows[0].arms);
+    return rows[0].arms;
+  }
+
+  /** Recomputes a running bandit's allocation from its logged lists and rewards: a new epoch. */
+  async refreshAllocation(key: string, reason = 'refresh'): Promise<BanditAllocation> {
+    const out = await this.db.transaction(async (tx) => {
+      const exp = await this.locked(tx, key);
+      if (exp.type !== 'bandit') throw new ExperimentError('INVALID_INPUT', `"${key}" is not a bandit experiment (type ${exp.type})`);
+      if (exp.status !== 'running' && exp.status !== 'paused') throw new ExperimentError('INVALID_TRANSITION', `bandit "${key}" is ${exp.status}; only running or paused bandits are reallocated`, { status: exp.status });
+      return this.refreshIn(tx, exp, reason);
+    });
+    this.compiled.delete(key);
+    return out;
+  }
+
+  /** The worker's periodic job: refreshes every running bandit whose latest epoch is older than its refreshMinutes. */
+  async refreshDueBandits(): Promise<{ refreshed: string[]; failed: string[] }> {
+    const due: Array<{ key: string }> = await this.db.query(
+      `SELECT e.key FROM experiments e
+       WHERE e.type = 'bandit' AND e.status = 'running' AND e.phase > 0
+         AND COALESCE((SELECT a.computed_at FROM experiment_allocations a WHERE a.experiment_id = e.id AND a.phase = e.phase ORDER BY a.epoch DESC LIMIT 1), '-infinity'::timestamptz)
+             <= clock_timestamp() - make_interval(mins => (e.bandit->>'refreshMinutes')::int)
+       ORDER BY e.id`,
+    );
+    const refreshed: string[] = [], failed: string[] = [];
+    for (const { key } of due) {
+      try {
+        await this.refreshAllocation(key, 'scheduled refresh');
+        refreshed.push(key);
+      } catch (err) {
+        failed.push(key);
+        this.logger.warn(`bandit allocation of "${key}" not refreshed: ${(err as Error).message}`);
+      }
+    }
+    return { refreshed, failed };
+  }
+
+  private async refreshIn(tx: EntityManager, exp: ExperimentEntity, reason: string): Promise<BanditAllocation> {
+    const cfg = exp.bandit!;
+    const seed = (await tx.findOneByOrFail(ExperimentPhaseEntity, { experimentId: exp.id, phase: exp.phase })).seed;
+    const counts: Array<{ variant: string; trials: number; successes: number }> = await tx.query(
+      `SELECT r.variant, count(*)::int AS trials,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM interactions it WHERE it.ranking_id = r.ranking_id AND it.type = $3))::int AS successes
+       FROM experiment_rankings r WHERE r.experiment_id = $1 AND r.phase = $2 AND r.propensity IS NOT NULL GROUP BY r.variant`,
+      [exp.id, exp.phase, cfg.reward],
+    );
+    const last: Array<{ epoch: number | null }> = await tx.query(`SELECT max(epoch) AS epoch FROM experiment_allocations WHERE experiment_id = $1 AND phase = $2`, [exp.id, exp.phase]);
+    const epoch = (last[0]?.epoch ?? -1) + 1;
+    const byVariant: Record<string, ArmCounts> = Object.fromEntries(counts.map((c) => [c.variant, { trials: c.trials, successes: c.successes }]));
+    const arms = computeAllocation({ variants: exp.variants.map((v) => v.key), killed: exp.killed, counts: byVariant, floor: cfg.explorationFloor, samples: cfg.samples, seed: thompsonSeed(seed, epoch) });
+    const rows: Array<{ computed_at: Date }> = await tx.query(
+      `INSERT INTO experiment_allocations (experiment_id, phase, epoch, arms, reason) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING computed_at`,
+      [exp.id, exp.phase, epoch, JSON.stringify(arms), reason],
+    );
+    return { experimentKey: exp.key, phase: exp.phase, epoch, reason, computedAt: new Date(rows[0]!.computed_at), arms };
+  }
+
+  /** Allocation epochs of a bandit's phase (default: the current one), newest first. */
+  async allocations(key: string, phase?: number, limit = 100): Promise<BanditAllocation[]> {
+    const exp = await this.get(key);
+    if (exp.type !== 'bandit') throw new ExperimentError('INVALID_INPUT', `"${key}" is not a bandit experiment (type ${exp.type})`);
+    const rows: Array<{ phase: number; epoch: number; arms: ArmAllocation[]; reason: string; computed_at: Date }> = await this.db.query(
+      `SELECT phase, epoch, arms, reason, computed_at FROM experiment_allocations WHERE experiment_id = $1 AND phase = $2 ORDER BY epoch DESC LIMIT $3`,
+      [exp.id, phase ?? exp.phase, Math.min(Math.max(1, limit), 1000)],
+    );
+    return rows.map((r) => ({ experimentKey: key, phase: r.phase, epoch: r.epoch, reason: r.reason, computedAt: new Date(r.computed_at), arms: r.arms }));
+  }
+
+  /**
+   * Off-policy estimate of a target policy's reward rate (per served list) from a bandit's logged lists (those with a
+   * propensity; all phases or one): IPS and SNIPS with cluster-robust (per unit) normal intervals, and optionally a
+   * seeded cluster bootstrap. Target: one variant (π = 1{logged arm = target}) or a distribution over variants.
+   */
+  async offPolicy(key: string, target: { variant?: string; allocation?: Record<string, number> }, opts: { phase?: number; reward?: string; clip?: number | null; alpha?: number; bootstrap?: number } = {}): Promise<OffPolicyReport> {
+    const exp = await this.get(key);
+    if (exp.type !== 'bandit') throw new ExperimentError('INVALID_INPUT', `off-policy estimates need logged serving probabilities; "${key}" is of type ${exp.type}, not a bandit`);
+    const keys = exp.variants.map((v) => v.key);
+    if ((target.variant === undefined) === (target.allocation === undefined)) throw new ExperimentError('INVALID_INPUT', 'give a target variant or a target allocation (not both)');
+    if (target.variant !== undefined && !keys.includes(target.variant)) throw new ExperimentError('INVALID_INPUT', `"${target.variant}" is not a variant of "${key}" (${keys.join(', ')})`, { field: 'targetVariant' });
+    for (const v of Object.keys(target.allocation ?? {})) if (!keys.includes(v)) throw new ExperimentError('INVALID_INPUT', `"${v}" is not a variant of "${key}" (${keys.join(', ')})`, { field: 'targetAllocation' });
+    const reward = (opts.reward ?? exp.bandit?.reward ?? 'click') as BanditReward;
+    if (!(BANDIT_REWARDS as readonly string[]).includes(reward)) throw new ExperimentError('INVALID_INPUT', `reward must be ${BANDIT_REWARDS.join(', ')}; got "${reward}"`, { field: 'reward' });
+    const rows: Array<{ unit_id: string; variant: string; propensity: number; rewarded: boolean }> = await this.db.query(
+      `SELECT r.unit_id, r.variant, r.propensity,
+              EXISTS (SELECT 1 FROM interactions it WHERE it.ranking_id = r.ranking_id AND it.type = $3) AS rewarded
+       FROM experiment_rankings r WHERE r.experiment_id = $1 AND ($2::int IS NULL OR r.phase = $2) AND r.propensity IS NOT NULL ORDER BY r.seq`,
+      [exp.id, opts.phase ?? null, reward],
+    );
+    const actions = rows.map((r) => r.variant);
+    const rewards: number[] = rows.map((r) => (r.rewarded ? 1 : 0));
+    const result = offPolicyEstimate({
+      rewards,
+      propensities: rows.map((r) => Number(r.propensity)),
+      targetProbabilities: armTargetProbabilities(actions, target.variant ?? target.allocation!),
+      clusters: rows.map((r) => r.unit_id),
+      clip: opts.clip ?? null,
+      alpha: opts.alpha ?? 0.05,
+      bootstrap: opts.bootstrap ? { resamples: opts.bootstrap, seed: murmur3_32(`ope:${key}`) } : null,
+    });
+    let servedRate: number | null = null;
+    if (target.variant !== undefined) {
+      const mine = rewards.filter((_, i) => actions[i] === target.variant);
+      servedRate = mine.length ? mine.reduce((s, v) => s + v, 0) / mine.length : null;
+    }
+    return { ...result, experimentKey: key, phase: opts.phase ?? null, target: target.variant ?? JSON.stringify(target.allocation), reward, servedRate };
   }
 
   private async locked(tx: EntityManager, key: string): Promise<ExperimentEntity> {

@@ -17,6 +17,9 @@ export interface RankingEvent {
   scores: number[];
   /** Interleaved lists: the team (variant key) of each position. */
   teams?: string[] | null;
+  /** Bandit lists: the probability with which the served arm was drawn, and the allocation epoch. */
+  propensity?: number | null;
+  allocationEpoch?: number | null;
 }
 
 export type Query = (sql: string, params: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
@@ -27,8 +30,8 @@ export async function writeRankings(query: Query, batch: RankingEvent[]): Promis
   // deadlocking.
   const events = [...batch].sort((a, b) => (a.rankingId < b.rankingId ? -1 : a.rankingId > b.rankingId ? 1 : 0));
   const header = await query(
-    `INSERT INTO experiment_rankings (ranking_id, experiment_id, phase, unit_id, variant, model_version, items, served_at)
-     SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::int[], $4::varchar[], $5::varchar[], $6::varchar[], $7::int[], $8::timestamptz[])
+    `INSERT INTO experiment_rankings (ranking_id, experiment_id, phase, unit_id, variant, model_version, items, served_at, propensity, allocation_epoch)
+     SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::int[], $4::varchar[], $5::varchar[], $6::varchar[], $7::int[], $8::timestamptz[], $9::float8[], $10::int[])
      ON CONFLICT (ranking_id) DO NOTHING RETURNING ranking_id, seq`,
     [
       events.map((e) => e.rankingId),
@@ -39,6 +42,8 @@ export async function writeRankings(query: Query, batch: RankingEvent[]): Promis
       events.map((e) => e.modelVersion),
       events.map((e) => e.jobIds.length),
       events.map((e) => e.servedAt),
+      events.map((e) => e.propensity ?? null),
+      events.map((e) => e.allocationEpoch ?? null),
     ],
   );
   const fresh = new Map(header.rows.map((r) => [r['ranking_id'] as string, String(r['seq'])]));

@@ -1,7 +1,7 @@
 export { ExperimentsModule, ExperimentsCoreModule, experimentsResolvers } from './experiments.module.js';
-export { ExperimentsService, type ExperimentDefinition, type ExperimentPatch, type ServedRanking, type ComposedInterleaving, type InteractionEvent, type VariantResult, type AssignmentView } from './experiments.service.js';
+export { ExperimentsService, type ExperimentDefinition, type ExperimentPatch, type ServedRanking, type ComposedInterleaving, type InteractionEvent, type VariantResult, type AssignmentView, type BanditAllocation, type OffPolicyReport } from './experiments.service.js';
 export { ExperimentError, type ExperimentErrorCode } from './experiments.errors.js';
-export { ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity, type ExperimentStatus, type ExperimentDecision, type StoredVariant } from './experiment.entity.js';
+export { ExperimentAllocationEntity, ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity, type ExperimentStatus, type ExperimentDecision, type StoredVariant } from './experiment.entity.js';
 export * from './assignment.js';
 export { murmur3_32, murmur3_32Bytes } from './murmur3.js';
 export { writeRankings, type RankingEvent } from './exposure-writer.js';
@@ -9,3 +9,4 @@ export { EXPERIMENT_METRICS, METRIC_NAMES, metricValue, type ExperimentMetric, t
 export { ExperimentResultsService, type StoredResults } from './results/experiment-results.service.js';
 export { analyzeExperiment, ANALYSED_METRICS, type ExperimentAnalysis, type MetricComparison, type TimeSeriesPoint, type UnitDayRow, type AnalysisInput } from './results/experiment-analysis.js';
 export { analyzeInterleaving, composeInterleavedList, interleavingSeed, INTERLEAVED_VARIANT, EXPERIMENT_TYPES, type ExperimentType, type InterleavingAnalysis, type InterleavingVariantResult, type InterleavingVsControl, type CreditedList, type InterleavedList } from './interleaving.js';
+export { BANDIT_DEFAULTS, BANDIT_REWARDS, banditUnitDraw, checkBanditConfig, computeAllocation, isBanditProblem, pickArm, thompsonSeed, type ArmAllocation, type ArmCounts, type BanditConfig, type BanditProblem, type BanditReward } from './bandit.js';

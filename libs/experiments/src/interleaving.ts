@@ -12,8 +12,8 @@ import { murmur3_32 } from './murmur3.js';
 /** The `variant` of an interleaved list's header row; variant keys cannot contain parentheses, so it never clashes. */
 export const INTERLEAVED_VARIANT = '(interleaved)';
 
-export type ExperimentType = 'ab' | 'interleaving';
-export const EXPERIMENT_TYPES: readonly ExperimentType[] = ['ab', 'interleaving'];
+export type ExperimentType = 'ab' | 'interleaving' | 'bandit';
+export const EXPERIMENT_TYPES: readonly ExperimentType[] = ['ab', 'interleaving', 'bandit'];
 
 /** The 32-bit seed of one interleaved list's draft order. */
 export function interleavingSeed(phaseSeed: string, unitId: string, salt: string): number {

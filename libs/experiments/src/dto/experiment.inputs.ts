@@ -63,6 +63,25 @@ export class ForcedVariantInput {
 }
 
 @InputType()
+export class BanditSettingsInput {
+  @Field(() => Float, { nullable: true, description: 'Required for a bandit: the minimum share of traffic every arm keeps, in (0, 1/arms), e.g. 0.05.' })
+  @IsOptional() @IsNumber()
+  explorationFloor?: number;
+
+  @Field({ nullable: true, description: 'click (default) | apply | save: the interaction that makes a served list a success.' })
+  @IsOptional() @IsString() @MaxLength(12)
+  reward?: string;
+
+  @Field(() => Int, { nullable: true, description: 'The worker recomputes the allocation when the latest epoch is this many minutes old (default 60).' })
+  @IsOptional() @IsInt()
+  refreshMinutes?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Monte Carlo draws for the probability that each arm is best (default 10000).' })
+  @IsOptional() @IsInt()
+  samples?: number;
+}
+
+@InputType()
 export class ExperimentChangesInput {
   @Field({ nullable: true })
   @IsOptional() @IsString() @MaxLength(10_000)
@@ -111,6 +130,10 @@ export class ExperimentChangesInput {
   @Field(() => Int, { nullable: true })
   @IsOptional() @IsInt()
   plannedSampleSize?: number;
+
+  @Field(() => BanditSettingsInput, { nullable: true, description: 'Bandit experiments: Thompson-sampling settings (explorationFloor is required).' })
+  @IsOptional() @ValidateNested() @Type(() => BanditSettingsInput)
+  bandit?: BanditSettingsInput;
 }
 
 @InputType()
@@ -123,7 +146,7 @@ export class CreateExperimentInput extends ExperimentChangesInput {
   @IsOptional() @IsString() @MaxLength(40)
   unit?: string;
 
-  @Field({ nullable: true, defaultValue: 'ab', description: 'ab (default) or interleaving (2 variants, team draft; 3–4 = multileaving). Fixed at creation.' })
+  @Field({ nullable: true, defaultValue: 'ab', description: 'ab (default), interleaving (2 variants, team draft; 3–4 = multileaving) or bandit (Thompson sampling with an exploration floor). Fixed at creation.' })
   @IsOptional() @IsString() @MaxLength(16)
   type?: string;
 }
@@ -164,6 +187,21 @@ export class LogRankingInput {
   @Field({ nullable: true, description: 'Client-chosen ranking id (the event id; repeats are ignored).' })
   @IsOptional() @IsString() @MaxLength(64)
   rankingId?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Bandits: the allocation epoch the unit was assigned in (from assignment); default the current one.' })
+  @IsOptional() @IsInt()
+  allocationEpoch?: number;
+}
+
+@InputType()
+export class ArmShareInput {
+  @Field()
+  @IsString() @MaxLength(64)
+  variant!: string;
+
+  @Field(() => Float)
+  @IsNumber()
+  probability!: number;
 }
 
 @InputType()

@@ -76,6 +76,9 @@ export class ExperimentResultsService {
     // Killed arms are not analysed (their units get the control experience); weights as configured in the phase.
     const arms = phaseRow[0].variants.filter((v) => !exp.killed.includes(v.key)).map((v) => ({ key: v.key, weight: v.weight }));
     if (exp.type === 'interleaving') return this.store(exp, phase, started, await this.interleaving(exp.id, phase, arms.map((a) => a.key), phaseRow[0].seed), arms[0]?.key ?? exp.variants[0]!.key);
+    // A bandit's arms get changing shares of traffic and units move between arms across epochs: a unit-level A/B
+    // comparison would be biased. Its per-arm figures are the off-policy estimates (offPolicyEstimate).
+    if (exp.type === 'bandit') return this.store(exp, phase, started, null, arms[0]?.key ?? exp.variants[0]!.key);
     const rows = await this.unitDays(exp.id, phase);
     const preClicks = await this.preClicks([...new Set(rows.map((r) => r.unitId))], phaseStart);
     const analysis = analyzeExperiment({
