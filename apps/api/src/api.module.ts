@@ -11,6 +11,7 @@ import { StatisticsModule } from '@app/statistics';
 import { FeaturesModule } from '@app/features';
 import { EvaluationJobsModule } from '@app/evaluation-jobs';
 import { MarketModule } from '@app/market';
+import { RankingModule } from '@app/ranking';
 import { RegistryModule } from '@app/registry';
 import { RetrainingModule } from '@app/retraining';
 import { RuntimeModule, type Runtime } from '@app/runtime';
@@ -31,7 +32,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RetrainingModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RankingModule, RetrainingModule];
 
 @Module({})
 export class ApiModule {

@@ -6,6 +6,7 @@ import { EvaluationError } from '@app/evaluation';
 import { ExperimentError } from '@app/experiments';
 import { FeatureError } from '@app/features';
 import { MarketError } from '@app/market';
+import { RankingError } from '@app/ranking';
 import { RecsysError } from '@app/recsys';
 import { RegistryError } from '@app/registry';
 import { RetrainError } from '@app/retraining';
@@ -72,6 +73,11 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   // statistics: too few units for the requested statistic
   INSUFFICIENT_DATA: 'FAILED_PRECONDITION',
   IDEMPOTENCY_KEY_REUSED: 'UNPROCESSABLE_ENTITY',
+  // ranking pipeline configs (UNKNOWN_FEATURE, UNKNOWN_RANKING above)
+  UNKNOWN_STAGE: 'BAD_USER_INPUT',
+  UNKNOWN_SOURCE: 'BAD_USER_INPUT',
+  WEIGHT_OUT_OF_RANGE: 'BAD_USER_INPUT',
+  UNKNOWN_PIPELINE: 'NOT_FOUND',
   // retraining: a model without a policy; a run's failed step (recorded on the run)
   NO_POLICY: 'FAILED_PRECONDITION',
   TRAINING_FAILED: 'INTERNAL_SERVER_ERROR',
@@ -80,7 +86,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RetrainError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

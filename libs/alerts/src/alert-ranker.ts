@@ -5,6 +5,7 @@ import { candidateFeatures, ModelServing, SnapshotService } from '@app/training'
 import type { CandidateQuery } from '@app/recsys';
 import { randomUUID } from 'node:crypto';
 import type { JobEntity } from '@app/market';
+import { RankingService, type RankingReason, type RankJob } from '@app/ranking';
 import { matchesFilters, type AlertFilters, type WindowJob } from './compose.js';
 import type { AlertSubscriptionEntity } from './alert.entity.js';
 
@@ -25,6 +26,8 @@ export interface RankedItem {
   job: JobEntity;
   /** Interleaving: the variant whose list contributed this job. */
   team?: string;
+  /** Why the job is recommended (libs/ranking explanations). */
+  reasons: RankingReason[];
 }
 
 export interface ScoredWindow {
@@ -32,6 +35,8 @@ export interface ScoredWindow {
   modelRef: string;
   /** null when no model could be loaded and jobs were ranked by recency. */
   modelVersion: number | null;
+  /** Jobs the model scored (the others rank by recency below them). */
+  known: Set<string>;
 }
 
 const jobIndexes = new WeakMap<object, Map<string, number>>();
@@ -54,6 +59,7 @@ export class AlertRanker {
     @Inject(ModelServing) private readonly serving: ModelServing,
     @Inject(SnapshotService) private readonly snapshots: SnapshotService,
     @Inject(ExperimentsService) private readonly experiments: ExperimentsService,
+    @Inject(RankingService) readonly ranking: RankingService,
   ) {}
 
   /**
@@ -90,7 +96,7 @@ export class AlertRanker {
 
   async score(candidateId: string, modelRef: string, jobs: WindowJob[]): Promise<ScoredWindow> {
     const recency = (j: WindowJob) => j.postedAt / 1e15; // in (0, 2): below any model score offset below
-    const fallback = (): ScoredWindow => ({ scores: new Map(jobs.map((j) => [j.id, recency(j)])), modelRef, modelVersion: null });
+    const fallback = (): ScoredWindow => ({ scores: new Map(jobs.map((j) => [j.id, recency(j)])), modelRef, modelVersion: null, known: new Set() });
     if (jobs.length === 0) return fallback();
     const missingUntil = this.missing.get(modelRef);
     if (missingUntil !== undefined && missingUntil > Date.now()) return fallback();
@@ -124,8 +130,10 @@ export class AlertRanker {
     for (const s of modelScores) if (Number.isFinite(s)) min = Math.min(min, s);
     const shift = Number.isFinite(min) ? 2 - min : 0;
     known.forEach((j, i) => scores.set(j.id, Number.isFinite(modelScores[i]!) ? modelScores[i]! + shift : recency(j)));
+    const knownIds = new Set<string>();
+    known.forEach((j, i) => { if (Number.isFinite(modelScores[i]!)) knownIds.add(j.id); });
     for (const j of jobs) if (!scores.has(j.id)) scores.set(j.id, recency(j));
-    return { scores, modelRef, modelVersion: served.version };
+    return { scores, modelRef, modelVersion: served.version, known: knownIds };
   }
 
   /**
@@ -139,15 +147,14 @@ export class AlertRanker {
       const interleaved = await this.interleaved(candidateId, limit, filters, assignment);
       if (interleaved) return interleaved;
     }
-    const filtered = Object.keys(filters).length > 0;
-    const rec = await this.serving.recommend(candidateId, filtered ? Math.min(200, limit * 5) : limit, assignment.modelRef);
-    const items = rec.items
-      .filter((i) => !filtered || matchesFilters(toWindowJob(i.job), filters))
-      .slice(0, limit)
-      .map((i, n) => ({ position: n + 1, score: i.score, job: i.job }));
-    const rankingId = randomUUID();
-    await this.logExposure(assignment, candidateId, rankingId, items.map((i) => ({ jobId: String(i.job.id), score: i.score })), `${rec.served.model}/${rec.served.version}`);
-    return { rankingId, assignment, model: rec.served.model, version: rec.served.version, items };
+    // The ranking pipeline (libs/ranking): candidate sources, the variant's model, business re-ranking, hard filters
+    // (saved-search filters among them), explanations; the list is logged under its ranking id (rankingDebug).
+    const ranked = await this.ranking.rank({ candidateId, limit, channel: 'rankedJobs', modelRef: assignment.modelRef, experimentKey: assignment.experimentKey, variant: assignment.variant, filters });
+    const items: RankedItem[] = ranked.items.map((i) => ({ position: i.position, score: i.score, job: i.entity!, reasons: i.reasons }));
+    const rankingId = ranked.rankingId;
+    const served = ranked.served!;
+    await this.logExposure(assignment, candidateId, rankingId, items.map((i) => ({ jobId: String(i.job.id), score: i.score })), `${served.model}/${served.version}`);
+    return { rankingId, assignment, model: served.model, version: served.version, items };
   }
 
   /**
@@ -173,13 +180,22 @@ export class AlertRanker {
       }
     });
     const composed = await this.experiments.composeInterleaved(key, candidateId, byVariant, limit, { rankingId: randomUUID() });
+    const reasons = await this.ranking.explainJobs(candidateId, composed.items.map((it) => it.jobId), recs[0]!.served.model);
     const items = composed.items.map((it, n) => {
       const entry = found.get(it.jobId)!;
-      return { position: n + 1, score: entry.scores.get(it.team) ?? 0, job: entry.job, team: it.team };
+      return { position: n + 1, score: entry.scores.get(it.team) ?? 0, job: entry.job, team: it.team, reasons: reasons.get(it.jobId) ?? [] };
     });
     const control = recs[0]!.served;
     return { rankingId: composed.rankingId ?? randomUUID(), assignment: { ...assignment, modelRef: exp.variants[0]!.modelRef!, variant: null }, model: control.model, version: control.version, items };
   }
+}
+
+/** An alert window job as the ranking pipeline sees it. */
+export function windowRankJob(j: WindowJob): RankJob {
+  return {
+    id: j.id, title: j.title, companyId: j.companyId, companyName: j.companyName, skills: j.skills, city: j.city, region: j.region, country: j.country, remote: j.remote,
+    salaryMin: j.salaryAnnualMin, salaryMax: j.salaryAnnualMax, postedAt: j.postedAt, expiresAt: j.expiresAt, status: j.status, description: j.description,
+  };
 }
 
 function toWindowJob(j: JobEntity): WindowJob {

@@ -44,6 +44,8 @@ export interface AlertItem {
   title: string;
   company: string | null;
   location: string | null;
+  /** Why the job is recommended (libs/ranking); absent on alerts composed before the ranking pipeline. */
+  reasons?: Array<{ code: string; text: string; detail: string | null }>;
 }
 
 export interface AlertAttempt {

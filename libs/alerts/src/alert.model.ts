@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { JobModel } from '@app/market';
+import { RankingReasonModel } from '@app/ranking';
 
 @ObjectType('AlertFilters')
 export class AlertFiltersModel {
@@ -109,6 +110,8 @@ export class RankedJobModel {
   @Field(() => JobModel) job!: JobModel;
   @Field(() => String, { nullable: true, description: 'Interleaving experiments: the variant whose list contributed this job (clicks on it credit that variant).' })
   team!: string | null;
+  @Field(() => [RankingReasonModel], { description: 'Why this job is recommended: short, truthful reasons from the model and features (matched skills, similar applied job, new in your area, salary fit, profile change).' })
+  reasons!: RankingReasonModel[];
 }
 
 @ObjectType('RankedJobs')

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ExperimentsCoreModule } from '@app/experiments';
+import { RankingCoreModule } from '@app/ranking';
 import { TrainingCoreModule } from '@app/training';
 import { AlertDeliveryEntity, AlertOwnerNoticeEntity, AlertSubscriptionEntity } from './alert.entity.js';
 import { AlertRanker } from './alert-ranker.js';
@@ -15,7 +16,7 @@ export const alertsResolvers = [AlertsResolver, AlertReportsResolver];
 
 /** Subscriptions, composition, delivery (worker, CLI, API). The `alerts` queue comes from QueueModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity, AlertOwnerNoticeEntity]), TrainingCoreModule, ExperimentsCoreModule],
+  imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity, AlertOwnerNoticeEntity]), TrainingCoreModule, ExperimentsCoreModule, RankingCoreModule],
   providers: [AlertsService, AlertRanker, AlertReportsService],
   exports: [AlertsService, AlertRanker, AlertReportsService],
 })

@@ -43,7 +43,7 @@ export class AlertsResolver {
     const r = await this.ranker.rankedJobs(candidateId, limit, { keywords: f.keywords ?? undefined, location: f.location ?? undefined, remote: f.remote ?? undefined, minSalary: f.minSalary ?? undefined });
     return {
       candidateId, rankingId: r.rankingId, modelRef: r.assignment.modelRef, model: r.model, modelVersion: r.version, experimentKey: r.assignment.experimentKey, variant: r.assignment.variant,
-      jobs: r.items.map((i) => ({ position: i.position, score: i.score, job: toJobModel(i.job), team: i.team ?? null })),
+      jobs: r.items.map((i) => ({ position: i.position, score: i.score, job: toJobModel(i.job), team: i.team ?? null, reasons: i.reasons })),
     };
   }
 

@@ -10,7 +10,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ALERT_MAX_ATTEMPTS, alertRetryDelayMs } from './alert-retry.js';
 import { AlertDeliveryEntity, AlertOwnerNoticeEntity, AlertSubscriptionEntity, type AlertAttempt, type AlertDeliveryStatus, type AlertItem, type SubscriptionStatus } from './alert.entity.js';
-import { AlertRanker } from './alert-ranker.js';
+import { AlertRanker, windowRankJob } from './alert-ranker.js';
 import { AlertError } from './alerts.errors.js';
 import { eligibleJobs, rankTop, type AlertFilters, type WindowJob } from './compose.js';
 import { renderAlertEmail } from './email-template.js';
@@ -323,10 +323,15 @@ export class AlertsService implements OnModuleDestroy {
     if (live.length === 0) return 'empty';
     const assignment = await this.ranker.assignment(d.candidate_id, { modelRef: d.model_ref });
     const scored = await this.ranker.score(d.candidate_id, assignment.modelRef, live);
-    const top = rankTop(live, (j) => scored.scores.get(j.id) ?? 0, d.top_k);
-    if (top.length === 0) return 'empty';
-    const items: AlertItem[] = top.map((t) => ({ jobId: t.job.id, position: t.position, score: t.job.score, title: t.job.title, company: t.job.companyName, location: [t.job.city, t.job.region, t.job.country].filter(Boolean).join(', ') || null }));
+    // Near-duplicates collapsed first, then the ranking pipeline (libs/ranking) re-ranks the window and explains each job.
+    const deduped = rankTop(live, (j) => scored.scores.get(j.id) ?? 0, live.length).map((t) => windowRankJob(t.job));
     const rankingId = randomUUID();
+    const ranked = await this.ranker.ranking.rank({
+      candidateId: d.candidate_id, limit: d.top_k, channel: 'alert', modelRef: scored.modelRef, experimentKey: assignment.experimentKey, variant: assignment.variant, rankingId,
+      pool: { jobs: deduped, scores: scored.scores, known: scored.known, modelVersion: scored.modelVersion },
+    });
+    if (ranked.items.length === 0) return 'empty';
+    const items: AlertItem[] = ranked.items.map((t) => ({ jobId: t.jobId, position: t.position, score: t.score, title: t.job.title, company: t.job.companyName ?? null, location: [t.job.city, t.job.region, t.job.country].filter(Boolean).join(', ') || null, reasons: t.reasons }));
     const body =
       d.channel === 'webhook'
         ? JSON.stringify({
@@ -390,7 +395,7 @@ export class AlertsService implements OnModuleDestroy {
 
   private async sendEmail(d: DeliveryRow): Promise<RunResult> {
     const unsubscribeUrl = this.unsubscribeUrl(d.subscription_id);
-    const jobs = d.items.map((i) => ({ title: i.title, company: i.company, location: i.location, remote: false, salary: null, clickUrl: this.clickUrl(d.id, i.jobId, i.position) }));
+    const jobs = d.items.map((i) => ({ title: i.title, company: i.company, location: i.location, remote: false, salary: null, clickUrl: this.clickUrl(d.id, i.jobId, i.position), reasons: (i.reasons ?? []).map((r) => r.text) }));
     const mail = renderAlertEmail({ recipientName: d.candidate_name, jobs, unsubscribeUrl, frequency: d.frequency });
     let started = Date.now();
     const r = await this.mailer.send(

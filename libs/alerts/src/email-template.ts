@@ -9,6 +9,8 @@ export interface EmailJob {
   remote: boolean;
   salary: string | null;
   clickUrl: string;
+  /** Why the job is recommended (short texts from the ranking's explanations). */
+  reasons?: string[];
 }
 
 export interface AlertEmailContent {
@@ -39,7 +41,7 @@ export function renderAlertEmail(c: AlertEmailContent): RenderedEmail {
     .map(
       (j) => `<tr><td style="padding:12px 0;border-bottom:1px solid #e5e7eb">
   <a href="${escapeHtml(j.clickUrl)}" style="font-size:16px;font-weight:600;color:#1d4ed8;text-decoration:none">${escapeHtml(j.title)}</a>
-  <div style="font-size:14px;color:#374151">${escapeHtml(where(j))}</div>${j.salary ? `\n  <div style="font-size:13px;color:#6b7280">${escapeHtml(j.salary)}</div>` : ''}
+  <div style="font-size:14px;color:#374151">${escapeHtml(where(j))}</div>${j.salary ? `\n  <div style="font-size:13px;color:#6b7280">${escapeHtml(j.salary)}</div>` : ''}${j.reasons?.length ? `\n  <div style="font-size:13px;color:#047857">Why: ${escapeHtml(j.reasons.join(' · '))}</div>` : ''}
 </td></tr>`,
     )
     .join('\n');
@@ -60,7 +62,7 @@ ${rows}
     '',
     intro,
     '',
-    ...c.jobs.flatMap((j, i) => [`${i + 1}. ${j.title}`, ...(where(j) ? [`   ${where(j)}`] : []), ...(j.salary ? [`   ${j.salary}`] : []), `   ${j.clickUrl}`, '']),
+    ...c.jobs.flatMap((j, i) => [`${i + 1}. ${j.title}`, ...(where(j) ? [`   ${where(j)}`] : []), ...(j.salary ? [`   ${j.salary}`] : []), ...(j.reasons?.length ? [`   Why: ${j.reasons.join(' · ')}`] : []), `   ${j.clickUrl}`, '']),
     'You receive this because you subscribed to job alerts.',
     `Unsubscribe: ${c.unsubscribeUrl}`,
     '',

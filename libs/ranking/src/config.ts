@@ -8,7 +8,8 @@ import { RankingError } from './ranking.errors.js';
 export const STAGE_NAMES = ['candidates', 'score', 'freshness', 'profileChange', 'loadBalance', 'diversity', 'filters'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
-export const CANDIDATE_SOURCES = ['model', 'profile', 'pool'] as const;
+/** model: a model's top-N (the variant's, or `modelRef`); profile: live jobs matching a recent profile change. */
+export const CANDIDATE_SOURCES = ['model', 'profile'] as const;
 export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
 export const PROFILE_FEATURES = ['location', 'skills'] as const;
 export type ProfileFeature = (typeof PROFILE_FEATURES)[number];

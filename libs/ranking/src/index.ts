@@ -6,3 +6,7 @@ export { explain, DEFAULT_EXPLAIN, type ExplainOptions } from './explain.js';
 export { stageEffects, type StageEffect, type StageMove } from './debug.js';
 export { jaccard, jobTokens, titleTokens } from './similarity.js';
 export * from './stages.js';
+export { RankingCoreModule, RankingModule } from './ranking.module.js';
+export { RankingService, type RankRequest, type RankedList, type NamedPipeline } from './ranking.service.js';
+export { RankingLogWriter, type RankingLogRow } from './ranking-log.writer.js';
+export { RankingReasonModel, RankingDebugModel, RankingPipelineModel } from './ranking.model.js';
