@@ -14,3 +14,4 @@ export { InteractionEntity } from './interactions/interaction.entity.js';
 export { InteractionService } from './interactions/interaction.service.js';
 export { InteractionModel } from './interactions/interaction.model.js';
 export { InteractionTypeEnum, SortDirection } from './shared/graphql-enums.js';
+export { CANDIDATE_ACTIVITY_CHANNEL, type CandidateActivity } from './interactions/candidate-activity.js';

@@ -1,6 +1,6 @@
 export { TrainingModule, TrainingCoreModule, trainingResolvers } from './training.module.js';
 export { TrainingService, DEFAULT_TIMEOUT_SECONDS, DEFAULT_VALIDATION_FRACTION, type TrainingRequest, type SearchRequest, type TrainingJobData, type TrainingResult } from './training.service.js';
-export { ModelServing, canonicalRef, type ServedModel, type Recommendation } from './serving.service.js';
+export { ModelServing, canonicalRef, type ServedModel, type Recommendation, type FoldIn } from './serving.service.js';
 export { SnapshotService } from './snapshot.service.js';
 export { TrainingError, type TrainingErrorCode } from './training.errors.js';
 export { TrainingJobEntity, type TrainingJobStatus, type TrainingProgress } from './training-job.entity.js';
