@@ -1,7 +1,7 @@
 // Diversity re-ranking on the synthetic job market: NDCG@10 against the ground truth and same-company repeats in the
 // top 10, without and with the diversity stage (MMR over job similarity + a per-company cap) of libs/ranking.
 // Run: `node bench/recsys-build.mjs bench/ranking-diversity.bench.ts [--strategy hybrid --candidates 2000 --jobs 5000
-//       --days 30 --cut-day 24 --seed 1 --eval 2000 --top-n 100]`
+//       --days 30 --cut-day 24 --seed 1 --eval 2000 --top-n 100 --companies N (default: the generator's, 300 for 5,000 jobs)]`
 //
 // Protocol (as bench/recsys-market.bench.ts): the model is trained on the logged events before the cut; per candidate
 // the pool is every job live at the cut minus the jobs the candidate interacted with. The pipeline's candidates stage
@@ -27,12 +27,13 @@ const arg = (name: string, def: string): string => {
 const SEED = Number(arg('seed', '1')), NC = Number(arg('candidates', '2000')), NJ = Number(arg('jobs', '5000'));
 const DAYS = Number(arg('days', '30')), CUT_DAY = Number(arg('cut-day', '24')), EVAL = Number(arg('eval', String(NC))), TOP_N = Number(arg('top-n', '100'));
 const STRATEGY = arg('strategy', 'hybrid');
+const COMPANIES = process.argv.includes('--companies') ? Number(arg('companies', '0')) : undefined;
 const K = 10;
 const START = new Date('2026-01-05T00:00:00Z');
 const sec = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(2);
 
 let t0 = performance.now();
-const market = generateMarket({ seed: SEED, candidates: NC, jobs: NJ, days: DAYS, start: START });
+const market = generateMarket({ seed: SEED, candidates: NC, jobs: NJ, days: DAYS, start: START, ...(COMPANIES ? { companies: COMPANIES } : {}) });
 const events: SimInteraction[] = [];
 simulateHistory(market, (_day, ev) => { for (const e of ev) events.push(e); });
 const cutMs = START.getTime() + CUT_DAY * 86_400_000;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { StageLog } from './pipeline.js';
@@ -23,6 +23,11 @@ const FLUSH_MS = 200;
 const FLUSH_ROWS = 200;
 /** Beyond this many waiting rows new ones are dropped (a database outage must not grow the heap without bound). */
 const MAX_PENDING = 20_000;
+/** Retention: rows older than this many days are deleted hourly (RANKING_LOG_RETENTION_DAYS, default 30; 0 keeps all). */
+const retentionDays = (): number => {
+  const v = Number(process.env['RANKING_LOG_RETENTION_DAYS'] ?? 30);
+  return Number.isFinite(v) && v >= 0 ? v : 30;
+};
 
 /**
  * Batched, asynchronous writes of ranking logs: the serving path only pushes to a buffer; one multi-row INSERT per
@@ -30,14 +35,23 @@ const MAX_PENDING = 20_000;
  * debug lookup right after serving finds the row. Retention: `purge(days)` deletes rows older than that.
  */
 @Injectable()
-export class RankingLogWriter implements OnModuleDestroy {
+export class RankingLogWriter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RankingLog');
   private pending: RankingLogRow[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private dropped = 0;
+  private purgeTimer: NodeJS.Timeout | null = null;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  onModuleInit(): void {
+    const days = retentionDays();
+    if (days > 0) {
+      this.purgeTimer = setInterval(() => void this.purge(days).catch((err: unknown) => this.logger.warn(`ranking log purge failed: ${(err as Error).message}`)), 3600_000);
+      this.purgeTimer.unref();
+    }
+  }
 
   write(row: RankingLogRow): void {
     if (this.pending.length >= MAX_PENDING) {
@@ -95,6 +109,7 @@ export class RankingLogWriter implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
     await this.flush();
   }
 }
