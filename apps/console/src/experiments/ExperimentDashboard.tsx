@@ -36,6 +36,7 @@ import {
   formatPercent,
   guardrailRows,
   lifecycleActions,
+  liftDomain,
   metricVerdict,
   promotableModelRef,
   seriesVariants,
@@ -212,10 +213,11 @@ function LiftChart({ a }: { a: ExperimentAnalysis }) {
   const variant = picked && variants.includes(picked) ? picked : variants[0];
   if (!variant) return <Typography color="text.secondary">No daily figures yet.</Typography>;
   const data = cumulativeLiftSeries(a.timeSeries, variant);
+  const domain = liftDomain(data);
   return (
     <Box>
       {variants.length > 1 && (
-        <TextField select size="small" label="Variant" value={variant} onChange={(ev) => setPicked(ev.target.value)} sx={{ mb: 1, minWidth: 160 }}>
+        <TextField select fullWidth={false} size="small" label="Variant" value={variant} onChange={(ev) => setPicked(ev.target.value)} sx={{ mb: 1, minWidth: 160 }}>
           {variants.map((v) => (
             <MenuItem key={v} value={v}>
               {v}
@@ -228,7 +230,7 @@ function LiftChart({ a }: { a: ExperimentAnalysis }) {
           <ComposedChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} />
-            <YAxis unit="%" width={56} />
+            <YAxis domain={domain} allowDataOverflow tickFormatter={(v: number) => `${v}%`} width={60} />
             <Tooltip formatter={(v) => (Array.isArray(v) ? `${Number(v[0]).toFixed(2)}% … ${Number(v[1]).toFixed(2)}%` : `${Number(v).toFixed(2)}%`)} />
             <Legend />
             <ReferenceLine y={0} stroke="#666" />
@@ -304,7 +306,9 @@ function Interleaving({ a }: { a: ExperimentAnalysis }) {
   );
 }
 
-function DecisionForm({ e }: { e: Experiment }) {
+type Outcome = { ok: boolean; text: string } | null;
+
+function DecisionForm({ e, onOutcome }: { e: Experiment; onOutcome: (o: Outcome) => void }) {
   const dp = useDataProvider<MatchlabDataProvider>();
   const refresh = useRefresh();
   const { permissions } = usePermissions();
@@ -312,7 +316,6 @@ function DecisionForm({ e }: { e: Experiment }) {
   const [variant, setVariant] = useState('');
   const [note, setNote] = useState('');
   const [promote, setPromote] = useState(true);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const problem = decisionProblem({ decision, variant, note }, e);
   const shipsModel = decision === 'ship' && !!e.variants.find((v) => v.key === variant)?.modelRef;
   const submit = useMutation({
@@ -327,11 +330,11 @@ function DecisionForm({ e }: { e: Experiment }) {
       }
     },
     onSuccess: (text) => {
-      setOutcome({ ok: true, text });
+      onOutcome({ ok: true, text });
       refresh();
     },
     onError: (err: Error) => {
-      setOutcome({ ok: false, text: err.message });
+      onOutcome({ ok: false, text: err.message });
       refresh();
     },
   });
@@ -341,7 +344,7 @@ function DecisionForm({ e }: { e: Experiment }) {
         Decision
       </Typography>
       <Stack direction="row" sx={{ gap: 2, flexWrap: 'wrap', alignItems: 'center' }}>
-        <TextField select size="small" label="Decision" value={decision} onChange={(ev) => setDecision(ev.target.value)} sx={{ minWidth: 160 }}>
+        <TextField select fullWidth={false} size="small" label="Decision" value={decision} onChange={(ev) => setDecision(ev.target.value)} sx={{ minWidth: 160 }}>
           {DECISIONS.map((d) => (
             <MenuItem key={d} value={d}>
               {d === 'rollback' ? 'roll back' : d}
@@ -349,7 +352,7 @@ function DecisionForm({ e }: { e: Experiment }) {
           ))}
         </TextField>
         {decision === 'ship' && (
-          <TextField select size="small" label="Variant to ship" value={variant} onChange={(ev) => setVariant(ev.target.value)} sx={{ minWidth: 180 }}>
+          <TextField select fullWidth={false} size="small" label="Variant to ship" value={variant} onChange={(ev) => setVariant(ev.target.value)} sx={{ minWidth: 180 }}>
             {e.variants.map((v) => (
               <MenuItem key={v.key} value={v.key}>
                 {`${v.key}${v.modelRef ? ` (${v.modelRef})` : ''}`}
@@ -357,7 +360,7 @@ function DecisionForm({ e }: { e: Experiment }) {
             ))}
           </TextField>
         )}
-        <TextField size="small" label="Reason" value={note} onChange={(ev) => setNote(ev.target.value)} sx={{ minWidth: 280, flex: 1 }} />
+        <TextField fullWidth={false} size="small" label="Reason" value={note} onChange={(ev) => setNote(ev.target.value)} sx={{ minWidth: 280, flex: 1 }} />
         {shipsModel && canPromote(permissions) && (
           <FormControlLabel control={<Checkbox checked={promote} onChange={(ev) => setPromote(ev.target.checked)} />} label="Promote its model to champion" />
         )}
@@ -368,20 +371,14 @@ function DecisionForm({ e }: { e: Experiment }) {
           {problem}
         </Typography>
       )}
-      {outcome && (
-        <Alert severity={outcome.ok ? 'success' : 'error'} sx={{ mt: 2 }} data-testid="decision-outcome">
-          {outcome.text}
-        </Alert>
-      )}
     </Paper>
   );
 }
 
-function Concluded({ e }: { e: Experiment }) {
+function Concluded({ e, onOutcome: setOutcome }: { e: Experiment; onOutcome: (o: Outcome) => void }) {
   const dp = useDataProvider<MatchlabDataProvider>();
   const refresh = useRefresh();
   const { permissions } = usePermissions();
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const promote = useMutation({
     mutationFn: () => dp.query<{ promoteExperiment: { model: string; version: number; gateReason: string } }>(PROMOTE, { key: e.key }),
     onSuccess: (r) => {
@@ -398,11 +395,6 @@ function Concluded({ e }: { e: Experiment }) {
         {`${e.decisionNote || 'No reason given.'}${e.concludedAt ? ` · ${new Date(e.concludedAt).toLocaleString()}` : ''}${e.promotedVersion ? ` · promoted ${e.promotedVersion} to champion` : ''}`}
       </Typography>
       {ref && !e.promotedVersion && canPromote(permissions) && <Button sx={{ mt: 1 }} label={`Promote ${ref} to champion`} variant="contained" disabled={promote.isPending} onClick={() => promote.mutate()} />}
-      {outcome && (
-        <Alert severity={outcome.ok ? 'success' : 'error'} sx={{ mt: 2 }} data-testid="decision-outcome">
-          {outcome.text}
-        </Alert>
-      )}
     </Paper>
   );
 }
@@ -486,6 +478,7 @@ function Results({ e }: { e: Experiment }) {
 export default function ExperimentDashboard() {
   const e = useRecordContext<Experiment>();
   const { permissions } = usePermissions();
+  const [outcome, setOutcome] = useState<Outcome>(null);
   if (!e) return <Loading />;
   const manage = canManageExperiments(permissions);
   return (
@@ -494,7 +487,12 @@ export default function ExperimentDashboard() {
         <Header e={e} />
         {manage && <Lifecycle e={e} />}
       </Stack>
-      {e.status === 'concluded' ? <Concluded e={e} /> : manage && canConclude(e.status) ? <DecisionForm e={e} /> : null}
+      {e.status === 'concluded' ? <Concluded e={e} onOutcome={setOutcome} /> : manage && canConclude(e.status) ? <DecisionForm e={e} onOutcome={setOutcome} /> : null}
+      {outcome && (
+        <Alert severity={outcome.ok ? 'success' : 'error'} onClose={() => setOutcome(null)} data-testid="decision-outcome">
+          {outcome.text}
+        </Alert>
+      )}
       <Results e={e} />
     </Stack>
   );

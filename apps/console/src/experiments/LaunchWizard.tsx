@@ -116,7 +116,7 @@ export function ExperimentCreate() {
             <Stack sx={{ gap: 2, maxWidth: 720 }}>
               <TextField label="Key" value={s.key} onChange={(ev) => set({ key: ev.target.value.trim() })} error={!!errors['key']} helperText={errors['key'] ?? 'Unique; lowercase, e.g. alerts-als-vs-pop'} />
               <TextField label="Hypothesis" value={s.hypothesis} multiline minRows={2} onChange={(ev) => set({ hypothesis: ev.target.value })} error={!!errors['hypothesis']} helperText={errors['hypothesis'] ?? 'What you expect and why, e.g. “ALS raises click rate because …”'} />
-              <TextField select label="Type" value={s.type} onChange={(ev) => set({ type: ev.target.value as WizardState['type'] })} sx={{ maxWidth: 320 }}>
+              <TextField select fullWidth={false} label="Type" value={s.type} onChange={(ev) => set({ type: ev.target.value as WizardState['type'] })} sx={{ maxWidth: 320 }}>
                 <MenuItem value="ab">A/B (units split between variants)</MenuItem>
                 <MenuItem value="interleaving">Interleaving (lists mix the variants)</MenuItem>
               </TextField>
@@ -129,8 +129,8 @@ export function ExperimentCreate() {
               {context.data && refs.length === 0 && <Alert severity="info">The registry has no models yet: train one first (Training jobs → Train).</Alert>}
               {s.variants.map((v, i) => (
                 <Stack key={i} direction="row" sx={{ gap: 2, alignItems: 'flex-start', flexWrap: 'wrap' }} data-testid={`variant-${i}`}>
-                  <TextField size="small" label={i === 0 ? 'Control key' : 'Variant key'} value={v.key} onChange={(ev) => set({ variants: s.variants.map((x, j) => (j === i ? { ...x, key: ev.target.value.trim() } : x)) })} error={!!errors[`variant.${i}.key`]} helperText={errors[`variant.${i}.key`]} sx={{ width: 160 }} />
-                  <TextField select size="small" label="Model" value={refs.some((r) => r.ref === v.modelRef) ? v.modelRef : ''} onChange={(ev) => set({ variants: s.variants.map((x, j) => (j === i ? { ...x, modelRef: ev.target.value } : x)) })} error={!!errors[`variant.${i}.modelRef`]} helperText={errors[`variant.${i}.modelRef`]} sx={{ minWidth: 260 }}>
+                  <TextField fullWidth={false} size="small" label={i === 0 ? 'Control key' : 'Variant key'} value={v.key} onChange={(ev) => set({ variants: s.variants.map((x, j) => (j === i ? { ...x, key: ev.target.value.trim() } : x)) })} error={!!errors[`variant.${i}.key`]} helperText={errors[`variant.${i}.key`]} sx={{ width: 160 }} />
+                  <TextField select fullWidth={false} size="small" label="Model" value={refs.some((r) => r.ref === v.modelRef) ? v.modelRef : ''} onChange={(ev) => set({ variants: s.variants.map((x, j) => (j === i ? { ...x, modelRef: ev.target.value } : x)) })} error={!!errors[`variant.${i}.modelRef`]} helperText={errors[`variant.${i}.modelRef`]} sx={{ minWidth: 260 }}>
                     {refs.map((r) => (
                       <MenuItem key={r.ref} value={r.ref}>
                         {r.label}
@@ -138,7 +138,7 @@ export function ExperimentCreate() {
                     ))}
                   </TextField>
                   {s.type === 'ab' && (
-                    <TextField size="small" type="number" label="Traffic %" value={v.percent} onChange={(ev) => set({ variants: s.variants.map((x, j) => (j === i ? { ...x, percent: Number(ev.target.value) } : x)) })} error={!!errors[`variant.${i}.percent`]} helperText={errors[`variant.${i}.percent`]} sx={{ width: 120 }} />
+                    <TextField fullWidth={false} size="small" type="number" label="Traffic %" value={v.percent} onChange={(ev) => set({ variants: s.variants.map((x, j) => (j === i ? { ...x, percent: Number(ev.target.value) } : x)) })} error={!!errors[`variant.${i}.percent`]} helperText={errors[`variant.${i}.percent`]} sx={{ width: 120 }} />
                   )}
                   {s.variants.length > 2 && (
                     <IconButton aria-label={`Remove ${v.key}`} onClick={() => { const left = s.variants.filter((_, j) => j !== i); const split = evenSplit(left.length); set({ variants: left.map((x, j) => ({ ...x, percent: split[j]! })) }); }}>
@@ -149,7 +149,7 @@ export function ExperimentCreate() {
               ))}
               <Stack direction="row" sx={{ gap: 2, alignItems: 'center' }}>
                 <Button label="Add variant" disabled={s.variants.length >= 4} onClick={() => { const split = evenSplit(s.variants.length + 1); set({ variants: [...s.variants, { key: `treatment${s.variants.length}`, modelRef: '', percent: 0 }].map((x, j) => ({ ...x, percent: split[j]! })) }); }} />
-                <TextField size="small" type="number" label="Coverage %" value={s.coverage} onChange={(ev) => set({ coverage: Number(ev.target.value) })} error={!!errors['coverage']} helperText={errors['coverage'] ?? 'Share of eligible units in the experiment'} sx={{ width: 200 }} />
+                <TextField fullWidth={false} size="small" type="number" label="Coverage %" value={s.coverage} onChange={(ev) => set({ coverage: Number(ev.target.value) })} error={!!errors['coverage']} helperText={errors['coverage'] ?? 'Share of eligible units in the experiment'} sx={{ width: 200 }} />
               </Stack>
               {(errors['split'] || errors['variants']) && <Alert severity="error">{errors['split'] ?? errors['variants']}</Alert>}
             </Stack>
@@ -157,7 +157,7 @@ export function ExperimentCreate() {
 
           {step === 2 && (
             <Stack sx={{ gap: 2 }}>
-              <TextField select label="Primary metric" value={s.primaryMetric} onChange={(ev) => set({ primaryMetric: ev.target.value })} error={!!errors['primaryMetric']} helperText={errors['primaryMetric'] ?? EXPERIMENT_METRICS[s.primaryMetric]} sx={{ maxWidth: 360 }}>
+              <TextField select fullWidth={false} label="Primary metric" value={s.primaryMetric} onChange={(ev) => set({ primaryMetric: ev.target.value })} error={!!errors['primaryMetric']} helperText={errors['primaryMetric'] ?? EXPERIMENT_METRICS[s.primaryMetric]} sx={{ maxWidth: 360 }}>
                 {METRICS.map((m) => (
                   <MenuItem key={m} value={m}>
                     {m}
@@ -173,11 +173,11 @@ export function ExperimentCreate() {
           {step === 3 && (
             <Stack sx={{ gap: 2 }}>
               <Stack direction="row" sx={{ gap: 2, flexWrap: 'wrap' }}>
-                <TextField size="small" type="number" label="Baseline rate (0–1)" value={s.baselineRate} onChange={(ev) => set({ baselineRate: Number(ev.target.value) })} error={!!errors['baselineRate']} helperText={errors['baselineRate'] ?? `of ${s.primaryMetric} today`} slotProps={{ htmlInput: { step: 0.01 } }} />
-                <TextField size="small" type="number" label="Minimum detectable effect (%)" value={s.mdePercent} onChange={(ev) => set({ mdePercent: Number(ev.target.value) })} error={!!errors['mdePercent']} helperText={errors['mdePercent'] ?? 'relative, e.g. 5 for +5%'} />
-                <TextField size="small" type="number" label="Power" value={s.power} onChange={(ev) => set({ power: Number(ev.target.value) })} error={!!errors['power']} helperText={errors['power']} slotProps={{ htmlInput: { step: 0.05 } }} />
-                <TextField size="small" type="number" label="Alpha" value={s.alpha} onChange={(ev) => set({ alpha: Number(ev.target.value) })} error={!!errors['alpha']} helperText={errors['alpha']} slotProps={{ htmlInput: { step: 0.01 } }} />
-                <TextField size="small" type="number" label="Eligible units per day" value={unitsPerDay ?? ''} onChange={(ev) => set({ unitsPerDay: ev.target.value === '' ? null : Number(ev.target.value) })} error={!!errors['unitsPerDay']} helperText={errors['unitsPerDay'] ?? (recentPerDay ? `recent traffic: ${recentPerDay.toLocaleString('en-US')} alerts/day (last 7 days)` : 'no recent alert traffic: enter an estimate')} />
+                <TextField fullWidth={false} size="small" type="number" label="Baseline rate (0–1)" value={s.baselineRate} onChange={(ev) => set({ baselineRate: Number(ev.target.value) })} error={!!errors['baselineRate']} helperText={errors['baselineRate'] ?? `of ${s.primaryMetric} today`} slotProps={{ htmlInput: { step: 0.01 } }} />
+                <TextField fullWidth={false} size="small" type="number" label="Minimum detectable effect (%)" value={s.mdePercent} onChange={(ev) => set({ mdePercent: Number(ev.target.value) })} error={!!errors['mdePercent']} helperText={errors['mdePercent'] ?? 'relative, e.g. 5 for +5%'} />
+                <TextField fullWidth={false} size="small" type="number" label="Power" value={s.power} onChange={(ev) => set({ power: Number(ev.target.value) })} error={!!errors['power']} helperText={errors['power']} slotProps={{ htmlInput: { step: 0.05 } }} />
+                <TextField fullWidth={false} size="small" type="number" label="Alpha" value={s.alpha} onChange={(ev) => set({ alpha: Number(ev.target.value) })} error={!!errors['alpha']} helperText={errors['alpha']} slotProps={{ htmlInput: { step: 0.01 } }} />
+                <TextField fullWidth={false} size="small" type="number" label="Eligible units per day" value={unitsPerDay ?? ''} onChange={(ev) => set({ unitsPerDay: ev.target.value === '' ? null : Number(ev.target.value) })} error={!!errors['unitsPerDay']} helperText={errors['unitsPerDay'] ?? (recentPerDay ? `recent traffic: ${recentPerDay.toLocaleString('en-US')} alerts/day (last 7 days)` : 'no recent alert traffic: enter an estimate')} />
               </Stack>
               <Box data-testid="sample-size">
                 {size.error ? (
@@ -193,7 +193,7 @@ export function ExperimentCreate() {
                   <Typography color="text.secondary">Fix the inputs to calculate.</Typography>
                 )}
               </Box>
-              <TextField size="small" type="number" label="Planned days (optional)" value={s.plannedDays ?? ''} onChange={(ev) => set({ plannedDays: ev.target.value === '' ? null : Number(ev.target.value) })} helperText={days ? `default: the estimate, ${days} days` : 'leave empty for none'} sx={{ maxWidth: 240 }} />
+              <TextField fullWidth={false} size="small" type="number" label="Planned days (optional)" value={s.plannedDays ?? ''} onChange={(ev) => set({ plannedDays: ev.target.value === '' ? null : Number(ev.target.value) })} helperText={days ? `default: the estimate, ${days} days` : 'leave empty for none'} sx={{ maxWidth: 240 }} />
             </Stack>
           )}
 

@@ -13,6 +13,7 @@ import {
   formatP,
   guardrailRows,
   lifecycleActions,
+  liftDomain,
   metricVerdict,
   promotableModelRef,
 } from './experiment-data.js';
@@ -56,6 +57,14 @@ describe('experiment dashboard shaping', () => {
     ]);
     expect(cumulativeLiftSeries(series, 'b2')).toEqual([{ day: '2026-06-01', lift: -10, ci: [-30, 10], band: null, treatmentUnits: 9, controlUnits: 10 }]);
     expect(cumulativeLiftSeries(series, 'nobody')).toEqual([]);
+  });
+
+  it('sizes the lift axis to the lift and its fixed CI (the always-valid band is clipped), always with 0', () => {
+    const series = cumulativeLiftSeries([point('2026-06-01', 't', 10, 10, 0.2, [-0.1, 0.5], [-30, 30]), point('2026-06-02', 't', 20, 20, 0.1, [0.02, 0.2], [-5, 5])], 't');
+    // values −10 … 50, padded by 6 → [−16, 56] → multiples of 5
+    expect(liftDomain(series)).toEqual([-20, 60]);
+    expect(liftDomain(cumulativeLiftSeries([point('2026-06-01', 't', 10, 10, 0.03, [0.01, 0.05], null)], 't'))).toEqual([-5, 10]);
+    expect(liftDomain([])).toEqual([-10, 10]);
   });
 
   it('turns cumulative unit counts into units newly exposed per day and arm (a missing day carries the count on)', () => {

@@ -191,3 +191,16 @@ export function promotableModelRef(experiment: Pick<Experiment, 'decision' | 'de
   if (experiment.decision !== 'ship' || !experiment.decisionVariant) return null;
   return experiment.variants.find((v) => v.key === experiment.decisionVariant)?.modelRef ?? null;
 }
+
+/**
+ * Y-axis range (percent) of the lift chart: the lift and its fixed-horizon CI with 10% headroom, rounded out to a
+ * multiple of 5 and always including 0. The always-valid band is much wider on the first days; it is clipped to this
+ * range instead of flattening the lift line.
+ */
+export function liftDomain(points: readonly LiftChartPoint[]): [number, number] {
+  const values = points.flatMap((p) => [p.lift, ...(p.ci ?? [])]).filter((v): v is number => v != null && Number.isFinite(v));
+  if (!values.length) return [-10, 10];
+  const lo = Math.min(0, ...values), hi = Math.max(0, ...values);
+  const pad = Math.max((hi - lo) * 0.1, 1);
+  return [Math.floor((lo - pad) / 5) * 5, Math.ceil((hi + pad) / 5) * 5];
+}

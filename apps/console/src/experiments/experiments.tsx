@@ -30,6 +30,22 @@ function ListActions() {
   return <TopToolbar>{canManageExperiments(permissions) && <CreateButton label="Launch experiment" />}</TopToolbar>;
 }
 
+/** No experiment yet: say how to start one, with the Launch button for the roles that may. */
+function NoExperiments() {
+  const { permissions } = usePermissions();
+  return (
+    <EmptyState title="No experiments yet">
+      Launch one from the wizard or with `matchlab experiments create --file exp.json`.
+      {canManageExperiments(permissions) && (
+        <>
+          <br />
+          <CreateButton label="Launch experiment" variant="contained" sx={{ mt: 2 }} />
+        </>
+      )}
+    </EmptyState>
+  );
+}
+
 export function ExperimentList() {
   return (
     <List
@@ -38,7 +54,7 @@ export function ExperimentList() {
       sort={{ field: 'createdAt', order: 'DESC' }}
       perPage={25}
       actions={<ListActions />}
-      empty={<EmptyState title="No experiments yet">Launch one from the wizard (Launch experiment) or with `matchlab experiments create --file exp.json`.</EmptyState>}
+      empty={<NoExperiments />}
     >
       <DataTable rowClick="show" bulkActionButtons={false}>
         <Col source="key" />

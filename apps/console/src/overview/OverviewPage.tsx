@@ -94,7 +94,7 @@ export default function OverviewPage() {
         <Typography variant="h5" component="h1">
           Product overview
         </Typography>
-        <TextField select size="small" label="Period" value={days} onChange={(ev) => setDays(Number(ev.target.value))} sx={{ minWidth: 140 }}>
+        <TextField select fullWidth={false} size="small" label="Period" value={days} onChange={(ev) => setDays(Number(ev.target.value))} sx={{ minWidth: 140 }}>
           {[7, 14, 30, 90].map((d) => (
             <MenuItem key={d} value={d}>{`last ${d} days`}</MenuItem>
           ))}
