@@ -100,21 +100,23 @@ describe('experiment dashboard shaping', () => {
     expect(metricVerdict(comparison({}))).toBe('not enough data');
   });
 
-  it('classifies guardrails as ok, violated or inconclusive', () => {
+  it('classifies guardrails as ok (non-inferior), violated (significantly worse) or inconclusive', () => {
     const ni = (estimate: number, bound: number, nonInferior: boolean, harmful = 'increase') => ({ margin: 0.05, harmful, estimate, bound, p: nonInferior ? 0.01 : 0.4, nonInferior });
+    const rel = (ciLow: number, ciHigh: number) => ({ estimate: (ciLow + ciHigh) / 2, ciLow, ciHigh, p: 0.5 });
     const rows = guardrailRows([
       comparison({ role: 'primary' }),
-      comparison({ role: 'guardrail', metric: 'dismiss_rate', nonInferiority: ni(0.01, 0.03, true) }),
-      comparison({ role: 'guardrail', metric: 'dismiss_rate', variant: 'b', nonInferiority: ni(0.2, 0.3, false) }),
-      comparison({ role: 'guardrail', metric: 'apply_rate', nonInferiority: ni(-0.01, -0.09, false, 'decrease') }),
-      comparison({ role: 'guardrail', metric: 'save_rate', nonInferiority: ni(-0.2, -0.3, false, 'decrease') }),
+      comparison({ role: 'guardrail', metric: 'dismiss_rate', nonInferiority: ni(0.01, 0.03, true), relative: rel(-0.01, 0.03) }),
+      comparison({ role: 'guardrail', metric: 'dismiss_rate', variant: 'b', nonInferiority: ni(0.2, 0.3, false), relative: rel(0.1, 0.3) }),
+      comparison({ role: 'guardrail', metric: 'dismiss_rate', variant: 'c', nonInferiority: ni(0.27, 0.74, false), relative: rel(-0.3, 0.84) }),
+      comparison({ role: 'guardrail', metric: 'apply_rate', nonInferiority: ni(-0.01, -0.09, false, 'decrease'), relative: rel(-0.1, 0.08) }),
+      comparison({ role: 'guardrail', metric: 'save_rate', nonInferiority: ni(-0.2, -0.3, false, 'decrease'), relative: rel(-0.3, -0.1) }),
       comparison({ role: 'guardrail', metric: 'click_rate', note: 'no units in control' }),
     ]);
     expect(rows.map((r) => `${r.metric}/${r.variant}:${r.state}`)).toEqual([
-      'dismiss_rate/treatment:ok', 'dismiss_rate/b:violated', 'apply_rate/treatment:inconclusive', 'save_rate/treatment:violated', 'click_rate/treatment:inconclusive',
+      'dismiss_rate/treatment:ok', 'dismiss_rate/b:violated', 'dismiss_rate/c:inconclusive', 'apply_rate/treatment:inconclusive', 'save_rate/treatment:violated', 'click_rate/treatment:inconclusive',
     ]);
     expect(rows[0]!.detail).toBe('+1.00% (bound +3.00%; may not rise more than 5.0%; p 0.010)');
-    expect(rows[4]!.detail).toBe('no units in control');
+    expect(rows[5]!.detail).toBe('no units in control');
   });
 
   it('allows the lifecycle buttons and decisions each status permits, to the roles that may use them', () => {

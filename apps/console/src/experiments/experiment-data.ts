@@ -63,8 +63,9 @@ export interface GuardrailRow {
 }
 
 /**
- * Guardrails: "ok" when non-inferiority is shown (worse than the margin rejected), "violated" when the one-sided bound
- * lies wholly on the harmful side of the margin, otherwise "inconclusive" (not enough data yet to tell).
+ * Guardrails: "ok" when non-inferiority is shown (worse than the margin rejected at 5%), "violated" when the
+ * fixed-horizon 95% CI of the relative lift lies wholly on the harmful side of 0 (significantly worse), otherwise
+ * "inconclusive" (not enough data yet to tell either way).
  */
 export function guardrailRows(comparisons: readonly MetricComparisonRow[]): GuardrailRow[] {
   return comparisons
@@ -73,9 +74,8 @@ export function guardrailRows(comparisons: readonly MetricComparisonRow[]): Guar
       const ni = c.nonInferiority;
       if (!ni) return { metric: c.metric, variant: c.variant, state: 'inconclusive' as const, detail: c.note ?? 'not enough data' };
       const harmfulUp = ni.harmful === 'increase';
-      // The estimate beyond the margin on the harmful side, with the CI bound on the same side too: violated.
-      const beyond = harmfulUp ? ni.estimate > ni.margin : ni.estimate < -ni.margin;
-      const state: GuardrailState = ni.nonInferior ? 'ok' : beyond ? 'violated' : 'inconclusive';
+      const significantlyWorse = c.relative != null && (harmfulUp ? c.relative.ciLow > 0 : c.relative.ciHigh < 0);
+      const state: GuardrailState = ni.nonInferior ? 'ok' : significantlyWorse ? 'violated' : 'inconclusive';
       const side = harmfulUp ? `may not rise more than ${formatPercent(ni.margin, 1)}` : `may not fall more than ${formatPercent(ni.margin, 1)}`;
       return { metric: c.metric, variant: c.variant, state, detail: `${formatLift(ni.estimate)} (bound ${formatLift(ni.bound)}; ${side}; p ${formatP(ni.p)})` };
     });

@@ -127,7 +127,7 @@ function Overview({ data }: { data: { alertOverview: AlertOverview; experiments:
         <Stat title="Subscriptions" value={o.activeSubscriptions.toLocaleString('en-US')} hint={`active · ${o.pausedSubscriptions.toLocaleString('en-US')} paused`} />
       </Stack>
       <Stack direction="row" sx={{ gap: 2, flexWrap: 'wrap' }}>
-        <Panel title="Alerts sent per day" flex="1 1 380px">
+        <Panel title="Alerts sent per day" flex="1 1 300px">
           {sent.length ? (
             <Box sx={{ height: 240 }} data-testid="sent-chart">
               <ResponsiveContainer width="100%" height="100%">
@@ -144,10 +144,10 @@ function Overview({ data }: { data: { alertOverview: AlertOverview; experiments:
             <Typography color="text.secondary">No alerts sent in this period.</Typography>
           )}
         </Panel>
-        <Panel title="Click rate by variant" flex="1 1 380px">
+        <Panel title="Click rate by variant" flex="1 1 300px">
           <RateChart overview={o} kind="clicked" />
         </Panel>
-        <Panel title="Apply rate by variant" flex="1 1 380px">
+        <Panel title="Apply rate by variant" flex="1 1 300px">
           <RateChart overview={o} kind="applied" />
         </Panel>
       </Stack>
