@@ -13,6 +13,7 @@ import ExperimentIcon from '@mui/icons-material/Science';
 import SubscriptionIcon from '@mui/icons-material/NotificationsActive';
 import DeliveryIcon from '@mui/icons-material/Outbox';
 import OverviewIcon from '@mui/icons-material/Insights';
+import RankingIcon from '@mui/icons-material/FormatListNumbered';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Admin, CustomRoutes, Layout, Loading, Menu, Resource, type RaRecord } from 'react-admin';
 import { Route } from 'react-router-dom';
@@ -69,13 +70,23 @@ function OverviewPage() {
   );
 }
 
-/** The default menu plus the product overview (a custom route, not a resource). */
+const LazyRankingDebugPage = lazy(() => import('./ranking/RankingDebugPage.js'));
+function RankingDebugPage() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyRankingDebugPage />
+    </Suspense>
+  );
+}
+
+/** The default menu plus the product overview and the ranking debug view (custom routes, not resources). */
 function AppMenu() {
   return (
     <Menu>
       <Menu.DashboardItem />
       <Menu.Item to="/overview" primaryText="Overview" leftIcon={<OverviewIcon />} />
       <Menu.ResourceItems />
+      <Menu.Item to="/ranking-debug" primaryText="Ranking debug" leftIcon={<RankingIcon />} />
     </Menu>
   );
 }
@@ -119,6 +130,7 @@ export function App() {
       <CustomRoutes>
         <Route path="/compare" element={<ComparePage />} />
         <Route path="/overview" element={<OverviewPage />} />
+        <Route path="/ranking-debug" element={<RankingDebugPage />} />
       </CustomRoutes>
     </Admin>
   );

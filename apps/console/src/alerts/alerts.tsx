@@ -184,7 +184,13 @@ function DeliveryDetails() {
         {`${d.channel} to candidate #${d.candidateId} (subscription #${d.subscriptionId}) · window ${new Date(d.windowStart).toLocaleString()} – ${new Date(d.windowEnd).toLocaleString()} · message ${d.messageId}`}
       </Typography>
       <Typography variant="body2" gutterBottom>
-        {`Ranked by ${d.modelRef ?? '—'}${d.modelVersion != null ? ` v${d.modelVersion}` : ''}${d.experimentKey ? ` · experiment ${d.experimentKey}, variant ${d.variant}` : ''}${d.rankingId ? ` · ranking ${d.rankingId}` : ''}${d.sentAt ? ` · sent ${new Date(d.sentAt).toLocaleString()}` : ''}`}
+        {`Ranked by ${d.modelRef ?? '—'}${d.modelVersion != null ? ` v${d.modelVersion}` : ''}${d.experimentKey ? ` · experiment ${d.experimentKey}, variant ${d.variant}` : ''}${d.sentAt ? ` · sent ${new Date(d.sentAt).toLocaleString()}` : ''}`}
+        {d.rankingId && (
+          <>
+            {' · ranking '}
+            <Link to={`/ranking-debug?id=${encodeURIComponent(d.rankingId)}`}>{d.rankingId}</Link>
+          </>
+        )}
       </Typography>
       <Typography variant="h6" sx={{ mt: 2 }}>
         Attempt log

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
 import * as experimentQueries from '../experiments/queries.js';
+import * as rankingQueries from '../ranking/queries.js';
 import { buildListOperation, buildOneOperation, CREATABLE, LOCAL_RESOURCES, RESOURCES } from './resources.js';
 
 // Every operation the console sends, validated against the committed schema: a renamed field fails here, not in a browser.
@@ -23,8 +24,8 @@ describe('console operations against apps/api/schema.gql', () => {
     for (const [name, def] of Object.entries(CREATABLE)) expect({ name, problems: problems(def.mutation) }).toEqual({ name, problems: [] });
   });
 
-  it('experiment, wizard and overview operations', () => {
-    const ops: Array<[string, string]> = Object.entries(experimentQueries).flatMap(([name, v]): Array<[string, string]> =>
+  it('experiment, wizard, overview and ranking debug operations', () => {
+    const ops: Array<[string, string]> = Object.entries({ ...experimentQueries, ...rankingQueries }).flatMap(([name, v]): Array<[string, string]> =>
       typeof v === 'string' ? [[name, v]] : Object.entries(v as Record<string, string>).map(([k, q]): [string, string] => [`${name}.${k}`, q]));
     expect(ops.length).toBeGreaterThanOrEqual(10);
     for (const [name, q] of ops) expect({ name, problems: problems(q) }).toEqual({ name, problems: [] });
