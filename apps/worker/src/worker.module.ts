@@ -13,6 +13,7 @@ import { WebhooksCoreModule } from '@app/webhooks';
 import { AlertsProcessor, AlertsScheduler } from './processors/alerts.processor.js';
 import { EvaluationProcessor } from './processors/evaluation.processor.js';
 import { ExperimentResultsScheduler, ExperimentsProcessor } from './processors/experiments.processor.js';
+import { FeaturePushPoller } from './processors/feature-push.poller.js';
 import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
 import { RetrainingProcessor, RetrainingScheduler } from './processors/retraining.processor.js';
@@ -27,7 +28,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, RetrainingCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler, RetrainingProcessor, RetrainingScheduler],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, FeaturePushPoller, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler, RetrainingProcessor, RetrainingScheduler],
     };
   }
 }

@@ -17,6 +17,7 @@ import { OfflineStoreService } from './offline-store.service.js';
 import { OnlineStore } from './online/online-store.js';
 import { OnlineService } from './online/online.service.js';
 import { PostgresOnlineStore } from './online/postgres-online-store.js';
+import { PushService } from './online/push.service.js';
 import { RedisOnlineStore } from './online/redis-online-store.js';
 import { StatisticsService } from './statistics.service.js';
 import { TrainingSetService } from './training-set.service.js';
@@ -31,7 +32,7 @@ export const onlineStoreProvider = {
     config.redisUrl ? RedisOnlineStore.connect(config.redisUrl, config.queuePrefix) : new PostgresOnlineStore(db),
 };
 
-const services = [FeatureRegistryService, OfflineStoreService, ComputeService, StatisticsService, OnlineService, DriftService, TrainingSetService, FeatureJobsService, FeaturePinsService];
+const services = [FeatureRegistryService, OfflineStoreService, ComputeService, StatisticsService, OnlineService, DriftService, TrainingSetService, FeatureJobsService, FeaturePinsService, PushService];
 
 /** The feature store's services (API, worker, CLI). The `features` queue comes from QueueModule. */
 @Module({

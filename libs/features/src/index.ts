@@ -11,6 +11,7 @@ export { OnlineStore, type OnlineRecord, type OnlineKey } from './online/online-
 export { RedisOnlineStore } from './online/redis-online-store.js';
 export { PostgresOnlineStore } from './online/postgres-online-store.js';
 export { OnlineService, type OnlineFeatures, type MaterializeResult, type ValueStatus } from './online/online.service.js';
+export { PushService, PUSH_VIEWS, type PushResult } from './online/push.service.js';
 export { StatisticsService } from './statistics.service.js';
 export { DriftService, type DriftRow } from './drift.service.js';
 export { TrainingSetService, type ExportSummary, type TrainingSetFormat, type LabelSource } from './training-set.service.js';

@@ -1,7 +1,8 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { FeatureJobsService, type FeatureJobData } from '@app/features';
+import { DriftService, FeatureJobsService, type FeatureJobData } from '@app/features';
 import { QueueNames } from '@app/queue';
+import { RetrainingService } from '@app/retraining';
 import type { Job, Queue } from 'bullmq';
 
 /**
@@ -14,15 +15,26 @@ import type { Job, Queue } from 'bullmq';
 export class FeaturesProcessor extends WorkerHost {
   private readonly logger = new Logger('FeaturesProcessor');
 
-  constructor(@Inject(FeatureJobsService) private readonly jobs: FeatureJobsService) {
+  constructor(
+    @Inject(FeatureJobsService) private readonly jobs: FeatureJobsService,
+    @Inject(DriftService) private readonly drift: DriftService,
+    @Inject(RetrainingService) private readonly retraining: RetrainingService,
+  ) {
     super();
   }
 
   async process(job: Job<FeatureJobData>): Promise<Record<string, unknown>> {
     if (job.name !== 'compute' && job.name !== 'materialize' && job.name !== 'drift') throw new Error(`unknown features job ${job.name}`);
     this.logger.log(`${job.name} ${job.id}`);
+    const started = Date.now();
     const result = await this.jobs.process(job);
     this.logger.log(`${job.name} ${job.id}: done`);
+    if (job.name === 'drift') {
+      // continuous learning: a retraining policy with a drift trigger retrains when its features drifted in this run
+      const rows = (await this.drift.latest()).filter((r) => new Date(r.computedAt).getTime() >= started - 1000);
+      const runs = await this.retraining.onDrift(rows).catch((err: Error) => { this.logger.warn(`drift-triggered retraining failed: ${err.message}`); return []; });
+      if (runs.length) result['retrainRuns'] = runs.map((r) => r.id);
+    }
     return result;
   }
 }
