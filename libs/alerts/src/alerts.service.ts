@@ -211,14 +211,15 @@ export class AlertsService implements OnModuleDestroy {
     const batch = this.config.alerts.batchSize;
     // "Now" is the database's clock by default: a JS Date is whole milliseconds, so a subscription made due by
     // `now()` within the same millisecond would not yet count as due. The keyset cursor keeps the database's
-    // microseconds (a JS Date would truncate them and revisit rows).
+    // microseconds (a JS Date would truncate them and revisit rows). The order is by the bigint id, like the keyset
+    // comparison (a bare `id` would sort by the text alias: batches then skipped ids until the next tick).
     let after: { at: string; id: string } | null = null;
     let total = 0;
     for (;;) {
       const rows: Array<{ id: string; due: Date; due_exact: string }> = await this.db.query(
         `SELECT id::text AS id, next_due_at AS due, next_due_at::text AS due_exact FROM alert_subscriptions
           WHERE status = 'active' AND next_due_at <= COALESCE($1::timestamptz, clock_timestamp()) ${after ? 'AND (next_due_at, id) > ($3::timestamptz, $4::bigint)' : ''}
-          ORDER BY next_due_at, id LIMIT $2`,
+          ORDER BY next_due_at, alert_subscriptions.id LIMIT $2`,
         after ? [now ?? null, batch, after.at, after.id] : [now ?? null, batch],
       );
       if (rows.length === 0) break;
