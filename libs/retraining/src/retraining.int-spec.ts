@@ -5,6 +5,7 @@ import { SimulatorService } from '@app/simulator';
 import { TrainingService } from '@app/training';
 import pg from 'pg';
 import { createApiApp } from '../../../apps/api/src/main.js';
+import { runCli } from '../../../apps/cli/src/main.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { RetrainingService } from './retraining.service.js';
@@ -28,6 +29,7 @@ describe('retraining policies and runs (scheduler, queue, train → evaluate →
   let close: () => Promise<void>;
   let token: string;
   let sql: pg.Client;
+  let env: NodeJS.ProcessEnv;
   const gql = (query: string, vars: Record<string, unknown> = {}) => graphql<any>(app, query, vars, token);
   const aliases = async () => Object.fromEntries((await sql.query(`SELECT a.alias, v.version FROM model_aliases a JOIN models m ON m.id = a.model_id JOIN model_versions v ON v.id = a.version_id WHERE m.name = 'jobs-als'`)).rows.map((r) => [r.alias, r.version]));
   const versionCount = async () => Number((await sql.query(`SELECT count(*)::int AS n FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = 'jobs-als'`)).rows[0].n);
@@ -45,7 +47,8 @@ describe('retraining policies and runs (scheduler, queue, train → evaluate →
 
   beforeAll(async () => {
     db = await createTestDatabase('retraining');
-    const created = await createApiApp({ withWorker: true, schemaFile: false, env: appEnv(db) });
+    env = appEnv(db);
+    const created = await createApiApp({ withWorker: true, schemaFile: false, env });
     await created.app.init();
     app = created.app;
     close = async () => {
@@ -188,5 +191,41 @@ describe('retraining policies and runs (scheduler, queue, train → evaluate →
     const run = await waitRun(() => svc.get(started[0]!.id));
     expect(run.status).toBe('challenger');
     expect((await aliases())).toMatchObject({ champion: 1, challenger: run.version });
+  }, 150_000);
+
+  it('CLI: retrain set | run --in-process | list', async () => {
+    /** The matchlab CLI in this process, against the test database, with stdout and stderr captured. */
+    const cli = async (args: string[]) => {
+      const saved = process.env, out: string[] = [], err: string[] = [];
+      const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+      process.env = { ...env };
+      process.stdout.write = ((c: string) => { out.push(String(c)); return true; }) as typeof process.stdout.write;
+      process.stderr.write = ((c: string) => { err.push(String(c)); return true; }) as typeof process.stderr.write;
+      try {
+        const code = await runCli(args);
+        return { code, stdout: out.join(''), stderr: err.join('') };
+      } finally {
+        process.stdout.write = write.out;
+        process.stderr.write = write.err;
+        process.env = saved;
+      }
+    };
+    const set = await cli(['retrain', 'set', '--model', 'jobs-als', '--cron', '0 3 1 1 *', '--strategy', 'als', '--params', JSON.stringify(ALS), '--holdout-days', '3', '--max-drop', '1', '--json']);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ model: 'jobs-als', enabled: true, schedule: { cron: '0 3 1 1 *' }, strategy: 'als', evaluation: { holdoutDays: 3, metric: 'ndcg@10' }, gate: { maxDrop: 1 } });
+    const bad = await cli(['retrain', 'set', '--model', 'jobs-als', '--cron', '61 * * * *']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^matchlab: schedule\.cron: "61 \* \* \* \*" is not a valid cron pattern/);
+    const run = await cli(['retrain', 'run', '--model', 'jobs-als', '--in-process', '--json']);
+    expect(run.code).toBe(0);
+    const r = JSON.parse(run.stdout);
+    expect(r).toMatchObject({ trigger: 'manual', status: 'challenger', challengerSet: true, championVersion: 1, createdBy: expect.stringMatching(/^cli:/) });
+    expect(r.id).toMatch(/^local-/);
+    expect(r.steps.map((s: any) => s.status)).toEqual(['completed', 'completed', 'completed']);
+    expect((await aliases())).toMatchObject({ champion: 1, challenger: r.version });
+    const list = await cli(['retrain', 'list', '--model', 'jobs-als', '--json']);
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({ id: r.id, status: 'challenger' });
+    const human = await cli(['retrain', 'list']);
+    expect(human.stdout).toMatch(/^jobs-als: cron "0 3 1 1 \*", als, hold-out 3 d, ndcg@10$/m); // set replaces the whole policy: no drift trigger now
   }, 150_000);
 });
