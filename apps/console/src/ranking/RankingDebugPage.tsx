@@ -23,7 +23,7 @@ import { cleanRankingId, jobJourneys, stageSummaries, type RankingDebug } from '
 function Stages({ debug }: { debug: RankingDebug }) {
   const rows = stageSummaries(debug.stages);
   return (
-    <Table size="small" data-testid="ranking-stages">
+    <Table size="small" data-testid="ranking-stages" sx={{ '& td:not(:last-child), & th': { whiteSpace: 'nowrap' } }}>
       <TableHead>
         <TableRow>
           <TableCell>Stage</TableCell>
@@ -65,7 +65,7 @@ function Jobs({ debug }: { debug: RankingDebug }) {
   const title = (id: string) => jobs?.find((j) => String(j.id) === id)?.title ?? `job ${id}`;
   const moving = debug.stages.slice(1);
   return (
-    <Box sx={{ overflowX: 'auto' }}>
+    <Box sx={{ overflowX: 'auto', maxWidth: '100%' }}>
       <Table size="small" data-testid="ranking-jobs">
         <TableHead>
           <TableRow>
@@ -84,7 +84,7 @@ function Jobs({ debug }: { debug: RankingDebug }) {
           {journeys.map((j) => (
             <TableRow key={j.jobId}>
               <TableCell>{j.position}</TableCell>
-              <TableCell>
+              <TableCell sx={{ minWidth: 140 }}>
                 <Link to={`/jobs/${j.jobId}/show`}>{title(j.jobId)}</Link>
               </TableCell>
               <TableCell align="right">{`${j.score.toFixed(3)} (${j.modelScore == null ? 'new' : j.modelScore.toFixed(3)})`}</TableCell>
@@ -98,10 +98,17 @@ function Jobs({ debug }: { debug: RankingDebug }) {
                   )}
                 </TableCell>
               ))}
-              <TableCell>
+              <TableCell sx={{ minWidth: 220, maxWidth: 380 }}>
                 <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap' }}>
                   {j.reasons.map((r) => (
-                    <Chip key={r.code + r.text} size="small" variant="outlined" label={r.text} title={`${r.code}${r.detail ? `: ${r.detail}` : ''}`} />
+                    <Chip
+                      key={r.code + r.text}
+                      size="small"
+                      variant="outlined"
+                      label={r.text}
+                      title={`${r.code}${r.detail ? `: ${r.detail}` : ''}`}
+                      sx={{ height: 'auto', maxWidth: '100%', '& .MuiChip-label': { whiteSpace: 'normal', py: 0.25 } }}
+                    />
                   ))}
                 </Stack>
               </TableCell>
@@ -126,7 +133,7 @@ export default function RankingDebugPage() {
   };
   const d = q.data?.rankingDebug;
   return (
-    <Box sx={{ mt: 2 }}>
+    <Box sx={{ mt: 2, minWidth: 0, maxWidth: '100%' }}>
       <Title title="Ranking debug" />
       <Stack direction="row" sx={{ gap: 2, alignItems: 'center', mb: 2, flexWrap: 'wrap' }}>
         <TextField
@@ -152,7 +159,7 @@ export default function RankingDebugPage() {
           <Typography variant="body2" color="text.secondary" data-testid="ranking-meta">
             {`${d.channel} for candidate #${d.candidateId} · ${new Date(d.createdAt).toLocaleString()} · pipeline ${d.pipeline} · model ${d.modelRef ?? '—'}${d.modelVersion != null ? ` v${d.modelVersion}` : ''}${d.experimentKey ? ` · experiment ${d.experimentKey}/${d.variant}` : ''}`}
           </Typography>
-          <Card variant="outlined">
+          <Card variant="outlined" sx={{ minWidth: 0 }}>
             <CardContent>
               <Typography variant="h6" gutterBottom>
                 Pipeline stages
@@ -160,7 +167,7 @@ export default function RankingDebugPage() {
               <Stages debug={d} />
             </CardContent>
           </Card>
-          <Card variant="outlined">
+          <Card variant="outlined" sx={{ minWidth: 0 }}>
             <CardContent>
               <Typography variant="h6" gutterBottom>
                 {`Served jobs (${d.items.length})`}
