@@ -91,6 +91,20 @@ describe('serving: request-time fold-in of changed and new candidates', () => {
     expect(after.items.map((x) => String(x.job.id))).toEqual(expected);
     expect(expected).not.toEqual(before.items.map((x) => String(x.job.id)));
     for (const j of fresh) expect(expected).not.toContain(j);
+
+    // cost per request: a cached fold-in query vs a fresh one (one indexed query + the f×f solve)
+    const time = async (n: number, invalidate: boolean) => {
+      const ms: number[] = [];
+      for (let r = 0; r < n; r++) {
+        if (invalidate) serving.invalidateCandidates([cand.id]);
+        const t0 = performance.now();
+        expect((await serving.recommend(cand.id, 10, 'fold-als/1')).foldIn).not.toBeNull();
+        ms.push(performance.now() - t0);
+      }
+      return ms.sort((a, b) => a - b)[Math.floor(n / 2)]!;
+    };
+    const cached = await time(50, false), fresh_ = await time(30, true);
+    process.stdout.write(`fold-in recommend (k=10, ${served.jobIds.length} jobs): median ${cached.toFixed(2)} ms cached, ${fresh_.toFixed(2)} ms after invalidation\n`);
   });
 
   it('folds in a candidate the model has never seen from their interactions and profile', async () => {
