@@ -47,6 +47,33 @@ describe('matchlab experiments and simulate experiment (built CLI)', () => {
     expect(JSON.parse(concluded.stdout).experiment).toMatchObject({ status: 'concluded', decision: 'inconclusive', decisionNote: 'too short' });
   });
 
+  it('bandits: a missing exploration floor is a typed error; allocation shows and refreshes epochs; ope needs logged lists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exp-cli-'));
+    const file = join(dir, 'bandit.json');
+    const def = { key: 'cli-bandit', type: 'bandit', variants: [{ key: 'a', weight: 0.6, modelRef: 'jobs-pop@champion' }, { key: 'b', weight: 0.4, modelRef: 'jobs-pop@challenger' }], primaryMetric: 'click_rate' };
+    writeFileSync(file, JSON.stringify(def));
+    const missing = await run(['experiments', 'create', '--file', file]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('EXPLORATION_FLOOR_REQUIRED');
+    writeFileSync(file, JSON.stringify({ ...def, bandit: { explorationFloor: 0.5 } }));
+    expect((await run(['experiments', 'create', '--file', file])).stderr).toContain('INVALID_EXPLORATION_FLOOR');
+    writeFileSync(file, JSON.stringify({ ...def, bandit: { explorationFloor: 0.1 } }));
+    expect((await run(['experiments', 'create', '--file', file])).code).toBe(0);
+    expect((await run(['experiments', 'start', 'cli-bandit'])).code).toBe(0);
+    const shown = await run(['experiments', 'allocation', 'cli-bandit']);
+    expect(shown.stdout).toMatch(/epoch 0 of phase 1, .* \(initial weights\)/);
+    expect(shown.stdout).toMatch(/a\s+0\.6000\s+–\s+0\s+0\s+–/);
+    const refreshed = JSON.parse((await run(['experiments', 'allocation', 'cli-bandit', '--refresh', '--history', '1', '--json'])).stdout);
+    expect(refreshed.map((e: any) => e.epoch)).toEqual([1, 0]);
+    // No data yet: both arms equally likely to be best, each well above the floor.
+    expect(refreshed[0].arms.map((x: any) => x.trials)).toEqual([0, 0]);
+    for (const x of refreshed[0].arms) expect(Math.abs(x.probability - 0.5)).toBeLessThan(0.03);
+    const ope = await run(['experiments', 'ope', 'cli-bandit', '--target', 'a']);
+    expect(ope.code).not.toBe(0);
+    expect(ope.stderr).toContain('INSUFFICIENT_DATA');
+    expect((await run(['experiments', 'ope', 'cli-bandit', '--target', 'zzz'])).stderr).toContain('INVALID_INPUT');
+  }, 240_000);
+
   it('simulate experiment runs assignment, serving, behaviour, logging and analysis end to end', async () => {
     const r = await run(['simulate', 'experiment', '--control', 'popularity', '--treatment', 'als', '--units', '80', '--days', '2', '--seed', '5', '--key', 'sim-cli', '--json']);
     expect(r.code).toBe(0);
