@@ -190,6 +190,7 @@ describe('retraining policies and runs (scheduler, queue, train → evaluate →
     expect(await svc.onDrift(rows)).toEqual([]); // a run is already under way
     const run = await waitRun(() => svc.get(started[0]!.id));
     expect(run.status).toBe('challenger');
+    expect(await svc.onDrift(rows)).toEqual([]); // finished, but within the cooldown
     expect((await aliases())).toMatchObject({ champion: 1, challenger: run.version });
   }, 150_000);
 

@@ -28,6 +28,8 @@ export interface TriggerOptions {
 }
 
 const POLL_MS = 200;
+/** After a drift-triggered run, further drift reports do not start another for this long. */
+export const DRIFT_COOLDOWN_HOURS = 24;
 const schedulerId = (model: string) => `retrain:${model}`;
 const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) && Array.isArray(r[0]) ? (r[0] as T[]) : (r as T[]));
 
@@ -163,13 +165,22 @@ export class RetrainingService {
     return this.db.getRepository(RetrainRunEntity).find({ where: { modelId: model.id }, order: { createdAt: 'DESC' }, take: Math.min(Math.max(limit, 1), 200) });
   }
 
-  /** Starts a drift-triggered run for every enabled policy whose features drifted in this drift run. */
+  /**
+   * Starts a drift-triggered run for every enabled policy whose features drifted in this drift run (at most one per
+   * model per DRIFT_COOLDOWN_HOURS, and none while another run of the model is active).
+   */
   async onDrift(rows: ReadonlyArray<{ service: string; feature: string; drifted: boolean }>): Promise<RetrainRunEntity[]> {
     const started: RetrainRunEntity[] = [];
     for (const { model, policy } of await this.policies()) {
       if (!policy.enabled) continue;
       const hits = driftHits(policy, rows);
       if (hits.length === 0) continue;
+      // drift persists until the training statistics are refreshed: one drift-triggered run per model per cooldown
+      const recent = rowsOf<{ n: number }>(await this.db.query(
+        `SELECT count(*)::int AS n FROM retrain_runs WHERE model_id = $1 AND trigger = 'drift' AND created_at > now() - make_interval(hours => $2)`,
+        [model.id, DRIFT_COOLDOWN_HOURS],
+      ))[0]!.n;
+      if (recent > 0) continue;
       try {
         started.push(await this.trigger(model.name, 'drift', 'drift-monitor', { detail: { service: policy.drift!.service, features: hits } }));
         this.logger.log(`drift in ${hits.join(', ')}: retraining ${model.name}`);
