@@ -142,7 +142,7 @@ describe('console: experiments, overview and alerts', () => {
     await screenshot(p, name);
   };
   /** Waits until the list shows exactly n rows (filters apply asynchronously). */
-  const rows = (p: Page, n: number) => p.waitForFunction((want) => document.querySelectorAll('table tbody tr').length === want, n);
+  const rows = (p: Page, n: number) => p.waitForFunction(`document.querySelectorAll('table tbody tr').length === ${n}`);
   const pick = async (scope: ReturnType<Page['locator']> | Page, label: string, option: string) => {
     await scope.getByRole('combobox', { name: label }).click();
     await page.getByRole('option', { name: option, exact: true }).click();
@@ -362,6 +362,39 @@ describe('console: experiments, overview and alerts', () => {
     expect(await analyst.getByRole('button', { name: /Pause|Resume/ }).count()).toBe(0);
     expect(analystProblems).toEqual([]);
     await context.close();
+  }, 120_000);
+
+  it('shows an interleaving experiment as the preference over control with its CI', async () => {
+    await experiments.create({ key: 'e2e-interleaved', type: 'interleaving', hypothesis: 'pop/2 wins interleaved lists', variants: [{ key: 'control', weight: 0.5, modelRef: 'pop@champion' }, { key: 'better', weight: 0.5, modelRef: 'pop/2' }], primaryMetric: 'click_rate' }, 'e2e');
+    await experiments.start('e2e-interleaved');
+    const random = rng(11);
+    const byVariant = { control: jobIds.slice(0, 10), better: jobIds.slice(10, 20) };
+    const events: Array<{ eventId: string; rankingId: string; jobId: string; type: string }> = [];
+    const units = candidateIds.slice(0, 60);
+    for (const [u, unit] of units.entries()) {
+      const list = await experiments.composeInterleaved('e2e-interleaved', unit, byVariant, 10, { rankingId: `il-${u}` });
+      for (const item of list.items) if (random() < (item.team === 'better' ? 0.3 : 0.1)) events.push({ eventId: `il-${u}-${item.position}`, rankingId: `il-${u}`, jobId: item.jobId, type: 'click' });
+    }
+    for (const end = Date.now() + 30_000; ; ) {
+      await experiments.flush();
+      const n = Number((await sql.query(`SELECT count(*) FROM experiment_rankings r JOIN experiments e ON e.id = r.experiment_id WHERE e.key = 'e2e-interleaved'`)).rows[0].count);
+      if (n >= units.length) break;
+      if (Date.now() > end) throw new Error(`${n} of ${units.length} interleaved lists written`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await experiments.recordInteractions(events);
+    const { experimentAnalysis: a } = await gql<{ experimentAnalysis: { interleaving: { variants: Array<{ variant: string; vsControl: { preference: number; ciLow: number; ciHigh: number } | null }> } } }>(
+      `{ experimentAnalysis(key: "e2e-interleaved", refresh: true) { interleaving { variants { variant vsControl { preference ciLow ciHigh } } } } }`);
+    const better = a.interleaving.variants.find((v) => v.variant === 'better')!.vsControl!;
+    const pct = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v * 100).toFixed(2)}%`;
+    await page.goto(`${base}/console/#/experiments/e2e-interleaved/show`);
+    const row = page.getByTestId('interleaving').locator('tbody tr', { hasText: 'better' });
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain(pct(better.preference));
+    expect(await row.textContent()).toContain(`[${pct(better.ciLow)}, ${pct(better.ciHigh)}]`);
+    expect(better.preference).toBeGreaterThan(0);
+    expect(await page.getByTestId('metric-table').count()).toBe(0); // no A/B figures for an interleaving experiment
+    await shot(page, 'console-experiments-11-interleaving');
   }, 120_000);
 
   it('records a ship decision that promotes the winner through the gate, and shows a typed error for a taken key', async () => {
