@@ -98,7 +98,10 @@ const elapsed = (Date.now() - started) / 1000;
 const stats = await sinkStats();
 const ledger = (await sql.query(`SELECT count(*)::int AS n FROM alert_sent_jobs`)).rows[0].n;
 const perSub = (await sql.query(`SELECT count(*)::int AS n FROM (SELECT subscription_id FROM alert_deliveries WHERE status = 'sent' GROUP BY subscription_id HAVING count(*) > 1) x`)).rows[0].n;
-console.log(JSON.stringify({ subscribers: N, jobsInWindow: JOBS, workers: WORKERS, crash: !!args.crash, seconds: Number(elapsed.toFixed(1)), alertsPerSecond: Number((N / elapsed).toFixed(0)), smtp: stats, sentJobsLedger: ledger, subscriptionsWithTwoSentAlerts: perSub }, null, 2));
+// Alerts whose SMTP transaction was under way when a worker died (in-flight marker set, sent mark not committed):
+// resumed as an interrupted attempt and sent again with the same Message-ID. Duplicates can only come from these.
+const interrupted = (await sql.query(`SELECT count(*)::int AS n FROM alert_deliveries WHERE interrupted_attempts > 0`)).rows[0].n;
+console.log(JSON.stringify({ subscribers: N, jobsInWindow: JOBS, workers: WORKERS, crash: !!args.crash, seconds: Number(elapsed.toFixed(1)), alertsPerSecond: Number((N / elapsed).toFixed(0)), smtp: stats, sentJobsLedger: ledger, subscriptionsWithTwoSentAlerts: perSub, interruptedDeliveries: interrupted }, null, 2));
 for (const w of workers) w.kill('SIGTERM');
 sink.kill('SIGTERM');
 await sql.end();
