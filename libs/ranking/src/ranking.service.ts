@@ -219,8 +219,13 @@ export class RankingService {
   }
 
   private async queryFor(served: ServedModel, candidateId: string): Promise<CandidateQuery | null> {
-    const index = served.candidateIndex.get(candidateId);
-    if (index !== undefined) return { index };
+    // Request-time fold-in (ModelServing.candidateQuery, libs/training): a candidate with interactions since the
+    // model's training cut-off, a profile edited since, or unknown to the model is folded in; otherwise { index }.
+    const folded = await this.serving.candidateQuery(served, candidateId).catch((err: { code?: string }) => {
+      if (err?.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+    if (folded) return folded.query;
     const row = await this.snapshots.candidateRow(candidateId);
     return row ? { features: candidateFeatures(row) } : null;
   }

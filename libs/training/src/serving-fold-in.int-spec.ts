@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { KeyValueStore } from '@app/kv';
 import { CANDIDATE_ACTIVITY_CHANNEL } from '@app/market';
+import { RankingService } from '@app/ranking';
 import { RegistryService } from '@app/registry';
 import { SimulatorService } from '@app/simulator';
 import pg from 'pg';
@@ -124,5 +125,28 @@ describe('serving: request-time fold-in of changed and new candidates', () => {
     expect(q.query.history).toEqual(history);
     expect(warm.items.map((x) => String(x.job.id))).toEqual(served.recommender.recommend(q.query, 10).map((s) => served.jobIds[s.job]));
     expect(warm.items.map((x) => x.score)).not.toEqual(cold.items.map((x) => x.score)); // the ALS vector is no longer zero
+  });
+
+  it('the next ranked list (ranking pipeline) is scored with the folded-in vector', async () => {
+    const served = await serving.model('fold-als/1');
+    const ranking = app.get(RankingService, { strict: false });
+    const { rows: [cand] } = await sql.query(`SELECT c.id::text AS id FROM candidates c WHERE c.consent_training
+        AND EXISTS (SELECT 1 FROM interactions i WHERE i.candidate_id = c.id AND i.type IN ('click', 'apply') AND i.occurred_at < $1)
+        AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.candidate_id = c.id AND i.occurred_at >= $1) ORDER BY c.id DESC LIMIT 1`, [CUTOFF]);
+    const index = served.candidateIndex.get(cand.id)!;
+    const rank = () => ranking.rank({ candidateId: cand.id, limit: 10, channel: 'rankedJobs', modelRef: 'fold-als/1', experimentKey: null, variant: null });
+    const before = await rank();
+    for (const it of before.items) expect(it.modelScore).toBeCloseTo(served.recommender.score({ index }, [served.jobIndex.get(it.jobId)!])[0]!, 5);
+    const { rows: jobs } = await sql.query(`SELECT id::text AS id FROM jobs WHERE posted_at < $1 AND status <> 'duplicate' ORDER BY id LIMIT 8`, [CUTOFF]);
+    for (const [t, j] of jobs.entries()) await sql.query(`INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at) VALUES ($1, $2, $3, 'apply', $4)`, [`rank-${cand.id}-${t}`, cand.id, j.id, new Date(CUTOFF.getTime() + DAY + t * 1000)]);
+    serving.invalidateCandidates([cand.id]); // what the push path's candidate-activity message does
+    const after = await rank();
+    const folded = { index, history: jobs.map((j) => served.jobIndex.get(j.id)!).reverse(), historyWeights: jobs.map(() => 3) };
+    expect(after.items.length).toBeGreaterThan(0);
+    for (const it of after.items) {
+      if (it.modelScore === null) continue;
+      expect(it.modelScore).toBeCloseTo(served.recommender.score(folded, [served.jobIndex.get(it.jobId)!])[0]!, 5);
+    }
+    expect(after.items.map((i) => i.modelScore)).not.toEqual(before.items.map((i) => i.modelScore));
   });
 });
