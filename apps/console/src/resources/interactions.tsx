@@ -1,4 +1,4 @@
-import { DataTable, DateField, List, ReferenceField, SelectArrayInput, TextInput } from 'react-admin';
+import { DataTable, DateField, Link, List, ReferenceField, SelectArrayInput, TextInput } from 'react-admin';
 import { INTERACTION_TYPES, type Interaction } from '../api/types.js';
 import { choicesOf, humanize } from '../format.js';
 import { EmptyState } from './EmptyState.js';
@@ -34,7 +34,12 @@ export function InteractionList() {
           <ReferenceField source="candidateId" reference="candidates" link="show" />
         </Col>
         <Col source="position" disableSort />
-        <Col source="rankingId" label="Ranking" disableSort />
+        <Col
+          source="rankingId"
+          label="Ranking"
+          disableSort
+          render={(i) => (i.rankingId ? <Link to={`/ranking-debug?id=${encodeURIComponent(i.rankingId)}`} onClick={(ev: { stopPropagation(): void }) => ev.stopPropagation()} title="Ranking debug">{i.rankingId}</Link> : '—')}
+        />
         <Col source="experimentKey" label="Experiment" disableSort />
         <Col source="variant" disableSort />
       </DataTable>
