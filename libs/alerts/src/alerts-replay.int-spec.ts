@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { SmtpSink, until, WebhookReceiver, type ReceiverScript } from '../../../e2e/support/alert-sinks.js';
@@ -7,11 +9,12 @@ import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { ALERT_MAX_ATTEMPTS } from './alert-retry.js';
+import { QueueNames } from '@app/queue';
 import { AlertsService } from './alerts.service.js';
 
 // Replay of failed deliveries and the owner notice when failures pause a webhook subscription: the API with its
 // in-process worker against a fresh database, real HTTP receivers and a real SMTP server in this process. The retry
-// schedule is scaled down so that all 8 attempts (5 s … 10 h) take about a second.
+// schedule is scaled down so that all 8 attempts (5 s … 10 h) take about a second, and the send lease to 3 s.
 describe('alert replay and owner notices', () => {
   let db: TestDatabase;
   let app: INestApplication;
@@ -53,7 +56,7 @@ describe('alert replay and owner notices', () => {
   beforeAll(async () => {
     await smtp.start();
     db = await createTestDatabase('alerts_replay');
-    ({ app, close } = await startInProcessApi(db, { withWorker: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERTS_RETRY_SCALE: '0.00002', ALERTS_WEBHOOK_TIMEOUT_MS: '1000', ALERTS_FROM: 'Matchlab Alerts <alerts@matchlab.test>' } }));
+    ({ app, close } = await startInProcessApi(db, { withWorker: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERTS_RETRY_SCALE: '0.00002', ALERTS_WEBHOOK_TIMEOUT_MS: '1000', ALERTS_SEND_LEASE_MS: '3000', ALERTS_FROM: 'Matchlab Alerts <alerts@matchlab.test>' } }));
     alerts = app.get(AlertsService);
     admin = await loginAsAdmin(app);
     sql = new pg.Client({ connectionString: db.url });
@@ -162,5 +165,28 @@ describe('alert replay and owner notices', () => {
     expect((await alerts.get(subscription.id)).status).toBe('paused');
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.mails.length).toBe(before);
+  });
+
+  it('an attempt whose run died mid-send is taken over once its in-flight marker is past the lease: logged as interrupted, sent again with the same webhook-id', async () => {
+    await addJob('Interrupted Role');
+    const r = await receiver([]);
+    const { subscription } = await subscribeWebhook(r.url);
+    await makeDue(subscription.id);
+    const [sent] = await until('sent', () => deliveriesOf(subscription.id), (ds) => ds[0]?.status === 'sent');
+    expect(r.requests).toHaveLength(1);
+    // As if attempt 2 had just been handed to the endpoint by a run that then died: retrying, marker set now.
+    await sql.query(`UPDATE alert_deliveries SET status = 'retrying', sent_at = NULL, finished_at = NULL, next_attempt_at = now(), sending_at = clock_timestamp() WHERE id = $1`, [sent.id]);
+    // The dead run's own job, run again (as BullMQ does with a stalled job) while the marker is fresh, stands back.
+    const queue = app.get<Queue>(getQueueToken(QueueNames.alerts));
+    const job = await queue.add('attempt', { deliveryId: sent.id, attempt: 2 }, { jobId: `alert-attempt-${sent.id}-2` });
+    await until('dead run job done', async () => job.getState(), (st) => st === 'completed' || st === 'failed');
+    expect((await queue.getJob(job.id!))?.returnvalue).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^another run has been sending this alert since /) });
+    expect(r.requests).toHaveLength(1);
+    // Past the 3 s lease, the retry poll takes the attempt over under a job id of its own.
+    const [d] = await until('taken over', () => deliveriesOf(subscription.id), (ds) => ds[0]?.status === 'sent' && ds[0]?.interruptedAttempts === 1, 20_000);
+    expect(d.attempts).toBe(2);
+    expect(d.attemptLog.map((a: any) => [a.responseStatus, a.interrupted])).toEqual([[200, false], [null, true], [200, false]]);
+    expect(d.attemptLog[1].error).toMatch(/^interrupted: /);
+    expect(r.requests.map((q) => q.headers['webhook-id'])).toEqual([sent.messageId, sent.messageId]);
   });
 });

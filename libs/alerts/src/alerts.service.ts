@@ -244,8 +244,8 @@ export class AlertsService implements OnModuleDestroy {
    * Owner notices a crash left unsent are sent too.
    */
   async enqueueRetries(): Promise<number> {
-    const rows: Array<{ id: string; attempts: number }> = await this.db.query(
-      `SELECT id::text AS id, attempts FROM alert_deliveries
+    const rows: Array<{ id: string; attempts: number; marker: string | null }> = await this.db.query(
+      `SELECT id::text AS id, attempts, (extract(epoch FROM sending_at) * 1000000)::bigint::text AS marker FROM alert_deliveries
         WHERE (status = 'retrying' AND next_attempt_at <= clock_timestamp() AND (sending_at IS NULL OR sending_at < clock_timestamp() - $1::int * interval '1 millisecond'))
            OR (status = 'pending' AND sending_at IS NULL AND created_at < clock_timestamp() - interval '2 minutes')
            OR (status = 'pending' AND sending_at < clock_timestamp() - $1::int * interval '1 millisecond')
@@ -255,14 +255,18 @@ export class AlertsService implements OnModuleDestroy {
     await this.resendOwnerNotices();
     if (rows.length === 0) return 0;
     await this.queue.addBulk(
-      rows.map((r) => this.attemptJob(r.id, r.attempts + 1)),
+      rows.map((r) => this.attemptJob(r.id, r.attempts + 1, r.marker)),
     );
     return rows.length;
   }
 
-  /** The queued job of one delivery attempt; its id makes a second enqueue of the same attempt a no-op. */
-  private attemptJob(deliveryId: string, attempt: number) {
-    return { name: 'attempt', data: { deliveryId, attempt }, opts: { jobId: `alert-attempt-${deliveryId}-${attempt}`, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86400 } } };
+  /**
+   * The queued job of one delivery attempt; its id makes a second enqueue of the same attempt a no-op. Taking over an
+   * attempt whose run died mid-send gets an id of its own (the stale marker's time): the dead run's job may have been
+   * re-run by BullMQ already and completed without sending (the marker was still within its lease then).
+   */
+  private attemptJob(deliveryId: string, attempt: number, staleMarker: string | null = null) {
+    return { name: 'attempt', data: { deliveryId, attempt }, opts: { jobId: `alert-attempt-${deliveryId}-${attempt}${staleMarker ? `-taken-${staleMarker}` : ''}`, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86400 } } };
   }
 
   get retryPollMs(): number {

@@ -26,6 +26,8 @@ describe('matchlab alerts (built CLI)', () => {
     if (r.code !== 0) throw new Error(`matchlab ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
+  // Waiting polls the database (each CLI call boots a Nest context: seconds on a loaded machine); the CLI then shows it.
+  const deliveryStatus = async (sub: string) => (await sql.query(`SELECT status FROM alert_deliveries WHERE subscription_id = $1 ORDER BY id DESC LIMIT 1`, [sub])).rows[0]?.status as string | undefined;
   const makeDue = (sub: string) => sql.query(`UPDATE alert_subscriptions SET next_due_at = now() WHERE id = $1`, [sub]);
 
   beforeAll(async () => {
@@ -58,7 +60,8 @@ describe('matchlab alerts (built CLI)', () => {
 
     await makeDue(sub.id);
     expect(await json(['alerts', 'run-due'])).toEqual({ queued: 1 });
-    const [failed] = await until('failed', () => json(['alerts', 'deliveries', '--subscription', sub.id]), (ds: any[]) => ds[0]?.status === 'failed', 30_000, 200);
+    await until('failed', () => deliveryStatus(sub.id), (st) => st === 'failed', 60_000, 100);
+    const [failed] = await json(['alerts', 'deliveries', '--subscription', sub.id]);
     expect(failed).toMatchObject({ attempts: 1, responseStatus: 410, replays: 0 });
     expect((await sql.query(`SELECT status, status_reason FROM alert_subscriptions WHERE id = $1`, [sub.id])).rows).toEqual([{ status: 'paused', status_reason: 'endpoint answered 410 Gone' }]);
     // Created from the CLI: no owner address is known, which is recorded (and logged) instead of a mail.
@@ -69,7 +72,7 @@ describe('matchlab alerts (built CLI)', () => {
     expect(refused).toMatchObject({ code: 1, stderr: `matchlab: NOT_REPLAYABLE: alert delivery ${failed.id}: subscription ${sub.id} is paused; resume it first (matchlab alerts resume ${sub.id})\n` });
     expect((await run(['alerts', 'resume', sub.id])).stdout).toMatch(new RegExp(`^subscription ${sub.id} active, next alert \\d{4}-`));
     expect((await run(['alerts', 'replay', failed.id])).stdout).toBe(`delivery ${failed.id} queued again (replay 1, message ${failed.messageId}); a worker delivers it\n`);
-    await until('replayed', () => json(['alerts', 'deliveries', '--subscription', sub.id]), (ds: any[]) => ds[0]?.status === 'sent', 30_000, 200);
+    await until('replayed', () => deliveryStatus(sub.id), (st) => st === 'sent', 60_000, 100);
     const human = (await run(['alerts', 'deliveries', '--subscription', sub.id])).stdout;
     expect(human).toMatch(new RegExp(`^\\s*${failed.id}  \\S+  subscription ${sub.id}  webhook sent\\s+attempts 2  items 1  ${failed.messageId}  replays 1\\n$`));
     expect(hook.requests.map((r) => [r.headers['webhook-id'], JSON.parse(r.body).data.jobs[0].title])).toEqual([
@@ -79,7 +82,7 @@ describe('matchlab alerts (built CLI)', () => {
 
     expect((await run(['alerts', 'unsubscribe', sub.id])).stdout).toBe(`subscription ${sub.id} unsubscribed\n`);
     expect((await run(['alerts', 'pause', sub.id])).stderr).toBe(`matchlab: CONFLICT: subscription ${sub.id} is unsubscribed; create a new one\n`);
-  }, 120_000);
+  }, 300_000);
 
   it('an email subscription made with the CLI is mailed once run-due queues it', async () => {
     // A job the candidate has not been sent yet (the webhook alert above sent the first one).
@@ -91,11 +94,11 @@ describe('matchlab alerts (built CLI)', () => {
     expect(sub).toMatchObject({ channel: 'email', email: 'cli@example.org', frequency: 'weekly', sendWeekday: 1, quietStart: 22, quietEnd: 7, secret: null });
     await makeDue(sub.id);
     expect(await json(['alerts', 'run-due'])).toEqual({ queued: 1 });
-    const [mail] = await smtp.waitFor(1, 30_000);
+    const [mail] = await smtp.waitFor(1, 60_000);
     expect(mail!.to).toEqual(['cli@example.org']);
     expect(mail!.parsed.text).toContain('Mail Engineer');
     expect(mail!.parsed.text).not.toContain('CLI Engineer');
-  }, 90_000);
+  }, 180_000);
 
   it('names bad input with its code in one line and exits 1', async () => {
     const cases: Array<[string[], RegExp]> = [
@@ -112,5 +115,5 @@ describe('matchlab alerts (built CLI)', () => {
       expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 1, stderr: expect.stringMatching(stderr) });
     }
     expect((await sql.query(`SELECT count(*)::int AS n FROM alert_subscriptions WHERE email = 'a@example.org'`)).rows[0].n).toBe(0);
-  }, 90_000);
+  }, 240_000);
 });
