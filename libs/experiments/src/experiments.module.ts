@@ -6,14 +6,16 @@ import { ExperimentsResolver } from './experiments.resolver.js';
 import { ExperimentsService } from './experiments.service.js';
 import { ExperimentResultsResolver } from './results/experiment-results.resolver.js';
 import { ExperimentResultsService } from './results/experiment-results.service.js';
+import { ExperimentExposuresResolver } from './results/exposures.resolver.js';
+import { ExperimentExposuresService } from './results/exposures.service.js';
 
-export const experimentsResolvers = [ExperimentsResolver, ExperimentResultsResolver];
+export const experimentsResolvers = [ExperimentsResolver, ExperimentResultsResolver, ExperimentExposuresResolver];
 
 /** Definitions, assignment and logging (API, worker, CLI). The `experiments` queue comes from QueueModule. */
 @Module({
   imports: [TypeOrmModule.forFeature([ExperimentAllocationEntity, ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity]), RegistryCoreModule],
-  providers: [ExperimentsService, ExperimentResultsService],
-  exports: [ExperimentsService, ExperimentResultsService],
+  providers: [ExperimentsService, ExperimentResultsService, ExperimentExposuresService],
+  exports: [ExperimentsService, ExperimentResultsService, ExperimentExposuresService],
 })
 export class ExperimentsCoreModule {}
 
