@@ -142,7 +142,12 @@ describe('console: experiments, overview and alerts', () => {
     await screenshot(p, name);
   };
   /** Waits until the list shows exactly n rows (filters apply asynchronously). */
-  const rows = (p: Page, n: number) => p.waitForFunction(`document.querySelectorAll('table tbody tr').length === ${n}`);
+  const rows = async (p: Page, n: number) => {
+    for (const end = Date.now() + 15_000; (await p.locator('table tbody tr').count()) !== n; ) {
+      if (Date.now() > end) throw new Error(`expected ${n} rows, saw ${await p.locator('table tbody tr').count()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   const pick = async (scope: ReturnType<Page['locator']> | Page, label: string, option: string) => {
     await scope.getByRole('combobox', { name: label }).click();
     await page.getByRole('option', { name: option, exact: true }).click();

@@ -27,7 +27,9 @@ import {
   canManageExperiments,
   comparisonRows,
   cumulativeLiftSeries,
-  dailyExposures,
+  exposureRows,
+  type DayExposure,
+  type ExposureMeasure,
   decisionProblem,
   formatInterval,
   formatLift,
@@ -42,7 +44,7 @@ import {
   seriesVariants,
 } from './experiment-data.js';
 import { ExperimentStatusChip } from './experiments.js';
-import { ANALYSIS, CONCLUDE, LIFECYCLE, PROMOTE } from './queries.js';
+import { ANALYSIS, CONCLUDE, EXPOSURES, LIFECYCLE, PROMOTE } from './queries.js';
 
 const ARM_COLORS = ['#1976d2', '#d32f2f', '#2e7d32', '#ed6c02', '#6a1b9a'];
 const LABEL: Record<string, string> = { start: 'Start', pause: 'Pause', stop: 'Stop' };
@@ -244,24 +246,44 @@ function LiftChart({ a }: { a: ExperimentAnalysis }) {
   );
 }
 
-function ExposureChart({ a }: { a: ExperimentAnalysis }) {
-  const data = dailyExposures(a.timeSeries, a.control);
-  if (!data.length) return <Typography color="text.secondary">No exposures logged yet.</Typography>;
-  const arms = [a.control, ...seriesVariants(a.timeSeries)];
+const MEASURES: Array<{ id: ExposureMeasure; label: string }> = [
+  { id: 'units', label: 'units' },
+  { id: 'newUnits', label: 'new units' },
+  { id: 'rankings', label: 'lists' },
+  { id: 'items', label: 'items' },
+];
+
+function ExposureChart({ e, refresh }: { e: Experiment; refresh: number }) {
+  const dp = useDataProvider<MatchlabDataProvider>();
+  const [measure, setMeasure] = useState<ExposureMeasure>('units');
+  const q = useQuery({ queryKey: ['experimentExposures', e.key, e.phase, refresh], queryFn: () => dp.query<{ experimentExposures: DayExposure[] }>(EXPOSURES, { key: e.key }), retry: false });
+  if (q.error) return <Alert severity="error">{(q.error as Error).message}</Alert>;
+  if (!q.data) return <Loading />;
+  const { arms, rows } = exposureRows(q.data.experimentExposures, e.variants.map((v) => v.key), measure);
+  if (!rows.length) return <Typography color="text.secondary">No exposures logged yet.</Typography>;
   return (
-    <Box sx={{ height: 260 }} data-testid="exposure-chart">
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} />
-          <YAxis allowDecimals={false} width={48} />
-          <Tooltip />
-          <Legend />
-          {arms.map((arm, i) => (
-            <Bar key={arm} dataKey={arm} fill={ARM_COLORS[i % ARM_COLORS.length]} isAnimationActive={false} />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
+    <Box>
+      <TextField select fullWidth={false} size="small" label="Count" value={measure} onChange={(ev) => setMeasure(ev.target.value as ExposureMeasure)} sx={{ mb: 1, minWidth: 140 }}>
+        {MEASURES.map((m) => (
+          <MenuItem key={m.id} value={m.id}>
+            {m.label}
+          </MenuItem>
+        ))}
+      </TextField>
+      <Box sx={{ height: 232 }} data-testid="exposure-chart">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} />
+            <YAxis allowDecimals={false} width={48} />
+            <Tooltip />
+            <Legend />
+            {arms.map((arm, i) => (
+              <Bar key={arm} dataKey={arm} fill={ARM_COLORS[i % ARM_COLORS.length]} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </Box>
     </Box>
   );
 }
@@ -458,8 +480,8 @@ function Results({ e }: { e: Experiment }) {
             <Section title={`Cumulative lift of ${a.primaryMetric}`} flex="1 1 520px">
               <LiftChart a={a} />
             </Section>
-            <Section title="Units first exposed per day" flex="1 1 380px">
-              <ExposureChart a={a} />
+            <Section title="Exposures per day" flex="1 1 380px">
+              <ExposureChart e={e} refresh={refresh} />
             </Section>
           </Stack>
           <Section title="Guardrails">

@@ -5,7 +5,7 @@ import {
   canManageExperiments,
   comparisonRows,
   cumulativeLiftSeries,
-  dailyExposures,
+  exposureRows,
   decisionProblem,
   formatInterval,
   formatLift,
@@ -67,20 +67,19 @@ describe('experiment dashboard shaping', () => {
     expect(liftDomain([])).toEqual([-10, 10]);
   });
 
-  it('turns cumulative unit counts into units newly exposed per day and arm (a missing day carries the count on)', () => {
-    const series = [
-      point('2026-06-01', 'treatment', 10, 12, null, null, null),
-      point('2026-06-02', 'treatment', 25, 20, null, null, null),
-      point('2026-06-01', 'b2', 10, 5, null, null, null),
-      point('2026-06-03', 'treatment', 26, 29, null, null, null),
-      point('2026-06-03', 'b2', 26, 15, null, null, null),
-    ];
-    expect(dailyExposures(series, 'control')).toEqual([
-      { day: '2026-06-01', control: 10, treatment: 12, b2: 5 },
-      { day: '2026-06-02', control: 15, treatment: 8, b2: 0 },
-      { day: '2026-06-03', control: 1, treatment: 9, b2: 10 },
-    ]);
-    expect(dailyExposures([], 'control')).toEqual([]);
+  it('pivots exposures per day into one column per arm, in the experiment order, with missing days and arms as 0', () => {
+    const e = (day: string, variant: string, units: number, rankings: number) => ({ day, variant, units, newUnits: units, rankings, items: rankings * 10 });
+    const rows = [e('2026-06-03', 'treatment', 4, 6), e('2026-06-01', 'treatment', 2, 2), e('2026-06-01', 'control', 3, 5), e('2026-06-03', 'control', 1, 1), e('2026-06-01', 'zeta', 1, 1)];
+    expect(exposureRows(rows, ['control', 'treatment'], 'rankings')).toEqual({
+      arms: ['control', 'treatment', 'zeta'],
+      rows: [
+        { day: '2026-06-01', control: 5, treatment: 2, zeta: 1 },
+        { day: '2026-06-02', control: 0, treatment: 0, zeta: 0 },
+        { day: '2026-06-03', control: 1, treatment: 6, zeta: 0 },
+      ],
+    });
+    expect(exposureRows(rows, ['control', 'treatment'], 'items').rows[0]).toEqual({ day: '2026-06-01', control: 50, treatment: 20, zeta: 10 });
+    expect(exposureRows([], ['control'], 'units')).toEqual({ arms: [], rows: [] });
   });
 
   it('orders the metric table by role, metric and variant, and gives a verdict from the relative CI', () => {

@@ -119,35 +119,29 @@ export function seriesVariants(series: readonly LiftPoint[]): string[] {
   return [...new Set(series.map((p) => p.variant))];
 }
 
+export interface DayExposure {
+  day: string;
+  variant: string;
+  units: number;
+  newUnits: number;
+  rankings: number;
+  items: number;
+}
+
+export type ExposureMeasure = 'units' | 'newUnits' | 'rankings' | 'items';
+
 /**
- * Units exposed for the first time per day and arm, from the cumulative unit counts of the daily series
- * (`{ day, control: 12, treatment: 9 }`). Each treatment's series carries the same control counts; the control
- * column is read from the first treatment. Days are sorted; a drop in a cumulative count (should not happen) gives 0.
+ * Chart rows of one exposure measure per day, one column per arm (`{ day, control: 12, treatment: 9 }`): arms in the
+ * experiment's order (others after, by name), every day of the range present, 0 where an arm logged nothing.
  */
-export function dailyExposures(series: readonly LiftPoint[], control: string): Array<Record<string, number | string>> {
-  const variants = seriesVariants(series);
-  const days = [...new Set(series.map((p) => p.day))].sort();
-  const cumulative = new Map<string, Map<string, number>>(); // arm → day → units
-  const set = (arm: string, day: string, units: number) => {
-    let m = cumulative.get(arm);
-    if (!m) cumulative.set(arm, (m = new Map()));
-    m.set(day, units);
-  };
-  for (const p of series) {
-    set(p.variant, p.day, p.treatmentUnits);
-    if (p.variant === variants[0]) set(control, p.day, p.controlUnits);
-  }
-  const arms = [control, ...variants];
-  const previous = new Map<string, number>(arms.map((a) => [a, 0]));
-  return days.map((day) => {
-    const row: Record<string, number | string> = { day };
-    for (const arm of arms) {
-      const now = cumulative.get(arm)?.get(day) ?? previous.get(arm)!;
-      row[arm] = Math.max(0, now - previous.get(arm)!);
-      previous.set(arm, now);
-    }
-    return row;
-  });
+export function exposureRows(rows: readonly DayExposure[], arms: readonly string[], measure: ExposureMeasure): { arms: string[]; rows: Array<Record<string, number | string>> } {
+  const seen = [...new Set(rows.map((r) => r.variant))];
+  const ordered = [...arms.filter((a) => seen.includes(a)), ...seen.filter((a) => !arms.includes(a)).sort()];
+  const days = [...new Set(rows.map((r) => r.day))].sort();
+  const all: string[] = [];
+  if (days.length) for (let t = Date.parse(`${days[0]}T00:00:00Z`), end = Date.parse(`${days[days.length - 1]}T00:00:00Z`); t <= end; t += 86_400_000) all.push(new Date(t).toISOString().slice(0, 10));
+  const by = new Map(rows.map((r) => [`${r.day}\u0000${r.variant}`, r[measure]]));
+  return { arms: ordered, rows: all.map((day) => ({ day, ...Object.fromEntries(ordered.map((a) => [a, by.get(`${day}\u0000${a}`) ?? 0])) })) };
 }
 
 export type LifecycleAction = 'start' | 'pause' | 'stop';

@@ -17,6 +17,8 @@ export const ANALYSIS = `query ConsoleExperimentAnalysis($key: String!, $refresh
   }
 }`;
 
+export const EXPOSURES = `query ConsoleExperimentExposures($key: String!) { experimentExposures(key: $key) { day variant units newUnits rankings items } }`;
+
 export const LIFECYCLE: Record<'start' | 'pause' | 'stop', string> = {
   start: `mutation ConsoleStartExperiment($key: String!) { experiment: startExperiment(key: $key) { ${EXPERIMENT_FIELDS} } }`,
   pause: `mutation ConsolePauseExperiment($key: String!) { experiment: pauseExperiment(key: $key) { ${EXPERIMENT_FIELDS} } }`,
