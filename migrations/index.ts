@@ -13,10 +13,11 @@ import { UnsubscribeInteraction1764100021000 } from './1764100021000-Unsubscribe
 import { ExperimentResults1764100022500 } from './1764100022500-ExperimentResults.js';
 import { InterleavingExperiments1764100023000 } from './1764100023000-InterleavingExperiments.js';
 import { RankingPipeline1764200100000 } from './1764200100000-RankingPipeline.js';
+import { RankingApplyCounts1764200100100 } from './1764200100100-RankingApplyCounts.js';
 import { BanditExperiments1764200300000 } from './1764200300000-BanditExperiments.js';
 import { Retraining1764200200000 } from './1764200200000-Retraining.js';
 import { CandidateActivity1764200210000 } from './1764200210000-CandidateActivity.js';
 import { AlertReplayAndOwnerNotices1764200400000 } from './1764200400000-AlertReplayAndOwnerNotices.js';
 
 /** Every migration, in order. Hand-written and reviewed; the app never uses `synchronize`. */
-export const migrations = [MarketSchema1764100000000, AuthAndKeyValue1764100001000, ModelRegistry1764100005000, SimulatorTruth1764100003000, TrainingJobs1764100006000, JobsSignaturesInMemory1764100007000, Evaluations1764100008000, RegistryWebhooks1764100009000, FeatureStore1764100010000, Experiments1764100017000, Alerts1764100020000, UnsubscribeInteraction1764100021000, ExperimentResults1764100022500, InterleavingExperiments1764100023000, RankingPipeline1764200100000, Retraining1764200200000, CandidateActivity1764200210000, BanditExperiments1764200300000, AlertReplayAndOwnerNotices1764200400000];
+export const migrations = [MarketSchema1764100000000, AuthAndKeyValue1764100001000, ModelRegistry1764100005000, SimulatorTruth1764100003000, TrainingJobs1764100006000, JobsSignaturesInMemory1764100007000, Evaluations1764100008000, RegistryWebhooks1764100009000, FeatureStore1764100010000, Experiments1764100017000, Alerts1764100020000, UnsubscribeInteraction1764100021000, ExperimentResults1764100022500, InterleavingExperiments1764100023000, RankingPipeline1764200100000, RankingApplyCounts1764200100100, Retraining1764200200000, CandidateActivity1764200210000, BanditExperiments1764200300000, AlertReplayAndOwnerNotices1764200400000];

@@ -44,6 +44,8 @@ export interface NamedPipeline {
 
 const PIPELINES_TTL_MS = 30_000;
 const APPLICANTS_TTL_MS = 60_000;
+const FEATURES_TTL_MS = 60_000;
+const FEATURE_CACHE_MAX = 50_000;
 
 const JOB_FEATURES = `j.id::text AS id, j.title, j.company_id::text AS company_id, co.name AS company_name, j.skills, j.city, j.region, j.country, j.remote,
   j.salary_annual_min, j.salary_annual_max, j.posted_at, j.expires_at, j.status`;
@@ -70,7 +72,9 @@ export class RankingService {
   private readonly logger = new Logger('Ranking');
   private pipelines: { at: number; byName: Map<string, NamedPipeline>; byVariant: Map<string, NamedPipeline> } | null = null;
   private loadingPipelines: Promise<void> | null = null;
-  private readonly applicantCache = new Map<string, { at: number; n: number }>();
+  private applyCounts: { at: number; counts: Map<string, number> } | null = null;
+  private applyCountsLoading: Promise<void> | null = null;
+  private readonly featureCache = new Map<string, { at: number; job: RankJob }>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -142,16 +146,20 @@ export class RankingService {
   async context(candidateId: string, windowDays: number, filters?: SearchFilters): Promise<RankContext | null> {
     if (!/^\d+$/.test(candidateId)) return null;
     const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT c.skills, c.city, c.region, c.country, c.salary_expectation, c.preferences,
-              (SELECT max(p.changed_at) FROM candidate_profile_changes p WHERE p.candidate_id = c.id AND p.location_changed AND p.changed_at > now() - make_interval(secs => $2)) AS moved_at,
-              (SELECT max(p.changed_at) FROM candidate_profile_changes p WHERE p.candidate_id = c.id AND cardinality(p.added_skills) > 0 AND p.changed_at > now() - make_interval(secs => $2)) AS skilled_at,
-              (SELECT coalesce(array_agg(DISTINCT s), '{}') FROM candidate_profile_changes p, unnest(p.added_skills) s WHERE p.candidate_id = c.id AND p.changed_at > now() - make_interval(secs => $2)) AS added_skills,
-              (SELECT coalesce(array_agg(DISTINCT i.job_id::text), '{}') FROM interactions i WHERE i.candidate_id = c.id AND i.type = 'apply') AS applied,
-              (SELECT coalesce(array_agg(DISTINCT i.job_id::text), '{}') FROM interactions i WHERE i.candidate_id = c.id AND i.type = 'dismiss') AS dismissed,
-              (SELECT coalesce(json_agg(x), '[]') FROM (
-                 SELECT ${JOB_FEATURES} FROM interactions i JOIN jobs j ON j.id = i.job_id LEFT JOIN companies co ON co.id = j.company_id
-                  WHERE i.candidate_id = c.id AND i.type = 'apply' ORDER BY i.occurred_at DESC LIMIT 20) x) AS applied_jobs
-         FROM candidates c WHERE c.id = $1`,
+      `SELECT c.skills, c.city, c.region, c.country, c.salary_expectation, c.preferences, pc.moved_at, pc.skilled_at, pc.added_skills, x.applied, x.dismissed, x.applied_jobs
+         FROM candidates c
+         CROSS JOIN LATERAL (
+           SELECT max(p.changed_at) FILTER (WHERE p.location_changed) AS moved_at, max(p.changed_at) FILTER (WHERE cardinality(p.added_skills) > 0) AS skilled_at,
+                  coalesce((SELECT array_agg(DISTINCT s) FROM candidate_profile_changes q, unnest(q.added_skills) s WHERE q.candidate_id = c.id AND q.changed_at > now() - make_interval(secs => $2)), '{}') AS added_skills
+             FROM candidate_profile_changes p WHERE p.candidate_id = c.id AND p.changed_at > now() - make_interval(secs => $2)) pc
+         CROSS JOIN LATERAL (
+           SELECT coalesce(array_agg(DISTINCT i.job_id::text) FILTER (WHERE i.type = 'apply'), '{}') AS applied,
+                  coalesce(array_agg(DISTINCT i.job_id::text) FILTER (WHERE i.type = 'dismiss'), '{}') AS dismissed,
+                  (SELECT coalesce(json_agg(y), '[]') FROM (
+                     SELECT ${JOB_FEATURES} FROM interactions a JOIN jobs j ON j.id = a.job_id LEFT JOIN companies co ON co.id = j.company_id
+                      WHERE a.candidate_id = c.id AND a.type = 'apply' ORDER BY a.occurred_at DESC LIMIT 20) y) AS applied_jobs
+             FROM interactions i WHERE i.candidate_id = c.id AND i.type IN ('apply', 'dismiss')) x
+        WHERE c.id = $1`,
       [candidateId, windowDays * 86_400],
     );
     const r = rows[0];
@@ -173,24 +181,44 @@ export class RankingService {
     };
   }
 
-  /** Applications per job (type apply), cached for a minute per job. */
+  /**
+   * Applications per job (interactions of type apply): all counts are read in one query (partial index on applies)
+   * and refreshed in the background once a minute, so the serving path only looks them up.
+   */
   private async applicants(ids: string[]): Promise<Map<string, number>> {
-    const now = Date.now(), out = new Map<string, number>(), missing: string[] = [];
-    for (const id of ids) {
-      const hit = this.applicantCache.get(id);
-      if (hit && now - hit.at < APPLICANTS_TTL_MS) out.set(id, hit.n); else missing.push(id);
+    const now = Date.now();
+    if (!this.applyCounts || (now - this.applyCounts.at > APPLICANTS_TTL_MS && !this.applyCountsLoading)) {
+      const load = (this.applyCountsLoading ??= (async () => {
+        const rows: Array<{ id: string; n: number }> = await this.db.query(`SELECT job_id::text AS id, count(*)::int AS n FROM interactions WHERE type = 'apply' GROUP BY job_id`);
+        this.applyCounts = { at: Date.now(), counts: new Map(rows.map((r) => [r.id, Number(r.n)])) };
+      })().finally(() => (this.applyCountsLoading = null)));
+      if (!this.applyCounts) await load; // the first list waits; later ones use the previous counts meanwhile
+      else load.catch((err: unknown) => this.logger.warn(`application counts not refreshed: ${(err as Error).message}`));
     }
+    const counts = this.applyCounts!.counts;
+    return new Map(ids.map((id) => [id, counts.get(id) ?? 0]));
+  }
+
+  /** Job features for the pipeline; cached per job for a minute (bounded), so most lists need no query. */
+  private async jobFeatures(ids: string[], withDescription: boolean): Promise<Map<string, RankJob>> {
+    const now = Date.now(), out = new Map<string, RankJob>();
+    const missing = withDescription ? ids : ids.filter((id) => {
+      const hit = this.featureCache.get(id);
+      if (hit && now - hit.at < FEATURES_TTL_MS) { out.set(id, hit.job); return false; }
+      return true;
+    });
     if (missing.length) {
-      const rows: Array<{ id: string; n: number }> = await this.db.query(`SELECT job_id::text AS id, count(*)::int AS n FROM interactions WHERE type = 'apply' AND job_id = ANY($1::bigint[]) GROUP BY job_id`, [missing]);
-      for (const id of missing) out.set(id, 0);
-      for (const r of rows) out.set(r.id, Number(r.n));
-      if (this.applicantCache.size > 100_000) this.applicantCache.clear();
-      for (const id of missing) this.applicantCache.set(id, { at: now, n: out.get(id)! });
+      const fresh = await this.readJobFeatures(missing, withDescription);
+      if (this.featureCache.size > FEATURE_CACHE_MAX) this.featureCache.clear();
+      for (const [id, job] of fresh) {
+        out.set(id, job);
+        if (!withDescription) this.featureCache.set(id, { at: now, job });
+      }
     }
     return out;
   }
 
-  private async jobFeatures(ids: string[], withDescription: boolean): Promise<Map<string, RankJob>> {
+  private async readJobFeatures(ids: string[], withDescription: boolean): Promise<Map<string, RankJob>> {
     if (!ids.length) return new Map();
     const rows: Array<Record<string, unknown>> = await this.db.query(
       `SELECT ${JOB_FEATURES}${withDescription ? ', j.description' : ''} FROM jobs j LEFT JOIN companies co ON co.id = j.company_id WHERE j.id = ANY($1::bigint[])`,
