@@ -38,7 +38,7 @@ import {
   formatPercent,
   guardrailRows,
   lifecycleActions,
-  liftDomain,
+  liftAxis,
   metricVerdict,
   promotableModelRef,
   seriesVariants,
@@ -215,7 +215,7 @@ function LiftChart({ a }: { a: ExperimentAnalysis }) {
   const variant = picked && variants.includes(picked) ? picked : variants[0];
   if (!variant) return <Typography color="text.secondary">No daily figures yet.</Typography>;
   const data = cumulativeLiftSeries(a.timeSeries, variant);
-  const domain = liftDomain(data);
+  const axis = liftAxis(data);
   return (
     <Box>
       {variants.length > 1 && (
@@ -232,7 +232,7 @@ function LiftChart({ a }: { a: ExperimentAnalysis }) {
           <ComposedChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} />
-            <YAxis domain={domain} allowDataOverflow tickFormatter={(v: number) => `${v}%`} width={60} />
+            <YAxis domain={axis.domain} ticks={axis.ticks} allowDataOverflow tickFormatter={(v: number) => `${v}%`} width={60} />
             <Tooltip formatter={(v) => (Array.isArray(v) ? `${Number(v[0]).toFixed(2)}% … ${Number(v[1]).toFixed(2)}%` : `${Number(v).toFixed(2)}%`)} />
             <Legend />
             <ReferenceLine y={0} stroke="#666" />

@@ -13,7 +13,7 @@ import {
   formatP,
   guardrailRows,
   lifecycleActions,
-  liftDomain,
+  liftAxis,
   metricVerdict,
   promotableModelRef,
 } from './experiment-data.js';
@@ -59,12 +59,17 @@ describe('experiment dashboard shaping', () => {
     expect(cumulativeLiftSeries(series, 'nobody')).toEqual([]);
   });
 
-  it('sizes the lift axis to the lift and its fixed CI (the always-valid band is clipped), always with 0', () => {
+  it('sizes the lift axis to the lift and its fixed CI on a nice step (the always-valid band is clipped), always with 0', () => {
     const series = cumulativeLiftSeries([point('2026-06-01', 't', 10, 10, 0.2, [-0.1, 0.5], [-30, 30]), point('2026-06-02', 't', 20, 20, 0.1, [0.02, 0.2], [-5, 5])], 't');
-    // values −10 … 50, padded by 6 → [−16, 56] → multiples of 5
-    expect(liftDomain(series)).toEqual([-20, 60]);
-    expect(liftDomain(cumulativeLiftSeries([point('2026-06-01', 't', 10, 10, 0.03, [0.01, 0.05], null)], 't'))).toEqual([-5, 10]);
-    expect(liftDomain([])).toEqual([-10, 10]);
+    // values −10 … 50 %, padded by 6 → span 72 → step 20
+    expect(liftAxis(series)).toEqual({ domain: [-20, 60], ticks: [-20, 0, 20, 40, 60] });
+    expect(liftAxis(cumulativeLiftSeries([point('2026-06-01', 't', 10, 10, 0.03, [0.01, 0.05], null)], 't'))).toEqual({ domain: [-2, 6], ticks: [-2, 0, 2, 4, 6] }); // 0 … 5 padded by 1: span 7, step 2
+    const wide = liftAxis(cumulativeLiftSeries([point('2026-06-01', 't', 1, 1, 2.2, [-0.8, 6.3], null)], 't'));
+    expect(wide.ticks).toContain(0);
+    expect(wide.ticks.length).toBeLessThanOrEqual(8);
+    expect(wide.domain[0]).toBeLessThanOrEqual(-80);
+    expect(wide.domain[1]).toBeGreaterThanOrEqual(630);
+    expect(liftAxis([]).ticks).toContain(0);
   });
 
   it('pivots exposures per day into one column per arm, in the experiment order, with missing days and arms as 0', () => {

@@ -187,14 +187,19 @@ export function promotableModelRef(experiment: Pick<Experiment, 'decision' | 'de
 }
 
 /**
- * Y-axis range (percent) of the lift chart: the lift and its fixed-horizon CI with 10% headroom, rounded out to a
- * multiple of 5 and always including 0. The always-valid band is much wider on the first days; it is clipped to this
- * range instead of flattening the lift line.
+ * Y axis (percent) of the lift chart: the lift and its fixed-horizon CI with 10% headroom, always including 0, on a
+ * "nice" step (1, 2 or 5 × 10^k, at most 6 intervals) so the ticks read 0, ±50, ±100 … The always-valid band is much
+ * wider on the first days; it is clipped to this range instead of flattening the lift line.
  */
-export function liftDomain(points: readonly LiftChartPoint[]): [number, number] {
+export function liftAxis(points: readonly LiftChartPoint[]): { domain: [number, number]; ticks: number[] } {
   const values = points.flatMap((p) => [p.lift, ...(p.ci ?? [])]).filter((v): v is number => v != null && Number.isFinite(v));
-  if (!values.length) return [-10, 10];
   const lo = Math.min(0, ...values), hi = Math.max(0, ...values);
   const pad = Math.max((hi - lo) * 0.1, 1);
-  return [Math.floor((lo - pad) / 5) * 5, Math.ceil((hi + pad) / 5) * 5];
+  const span = hi - lo + 2 * pad;
+  const magnitude = 10 ** Math.floor(Math.log10(span / 6));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((st) => span / st <= 6) ?? 10 * magnitude;
+  const low = Math.floor((lo - pad) / step) * step, high = Math.ceil((hi + pad) / step) * step;
+  const ticks: number[] = [];
+  for (let t = low; t <= high + step / 2; t += step) ticks.push(Math.round(t * 1e6) / 1e6);
+  return { domain: [ticks[0]!, ticks[ticks.length - 1]!], ticks };
 }
