@@ -24,4 +24,46 @@ describe('webhook address guard', () => {
       expect(checkWebhookUrl(u, true).ok).toBe(true);
     }
   });
+
+  // Review for issue 12: spellings of private addresses that slipped through the earlier checks.
+  it.each([
+    ['::ffff:7f00:1', 'IPv4-mapped loopback in hex (what the URL parser makes of [::ffff:127.0.0.1])'],
+    ['::ffff:a9fe:a9fe', 'IPv4-mapped metadata address 169.254.169.254 in hex'],
+    ['0:0:0:0:0:ffff:10.0.0.1', 'IPv4-mapped, uncompressed'],
+    ['::127.0.0.1', 'IPv4-compatible loopback'],
+    ['64:ff9b::a9fe:a9fe', 'NAT64 of 169.254.169.254'],
+    ['2002:7f00:1::', '6to4 of 127.0.0.1'],
+    ['0:0:0:0:0:0:0:1', 'loopback, uncompressed'],
+    ['fe80::1%eth0', 'link-local with a zone id'],
+    ['fec0::1', 'site-local'],
+    ['198.18.0.1', 'benchmarking range'],
+    ['192.0.0.8', 'IETF protocol assignments'],
+    ['255.255.255.255', 'broadcast'],
+  ])('%s is private (%s)', (a) => {
+    expect(isPrivateAddress(a)).toBe(true);
+  });
+
+  it.each(['::ffff:808:808', '64:ff9b::808:808', '2002:808:808::', '2a00:1450:4001::200e'])('%s (public IPv4 inside, or public IPv6) is not private', (a) => {
+    expect(isPrivateAddress(a)).toBe(false);
+  });
+
+  it('refuses URLs whose host is a private address in any spelling the URL parser accepts', () => {
+    for (const u of [
+      'http://2130706433/', // decimal 127.0.0.1
+      'http://0x7f.0.0.1/', // hex octet
+      'http://0177.0.0.1/', // octal octet
+      'http://127.1/', // short form
+      'http://0/', // 0.0.0.0
+      'http://[::ffff:127.0.0.1]/', // parsed to [::ffff:7f00:1]
+      'http://[::ffff:169.254.169.254]/latest/meta-data',
+      'http://[0:0:0:0:0:0:0:1]/',
+      'http://localhost./', // trailing dot
+      'http://LOCALHOST/',
+      'http://api.localhost/',
+      'http://169.254.169.254./',
+    ]) {
+      expect([u, checkWebhookUrl(u, false)]).toEqual([u, expect.objectContaining({ ok: false, reason: expect.stringContaining('private or loopback') })]);
+    }
+    expect(checkWebhookUrl('http://134744072/', false)).toMatchObject({ ok: true }); // 8.8.8.8 in decimal is public
+  });
 });
