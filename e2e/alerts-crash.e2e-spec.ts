@@ -42,7 +42,7 @@ describe('alert batch survives a worker killed mid-batch (real processes)', () =
          FROM generate_series(1, $1::int) g`,
       [JOBS],
     );
-    await sql.query(`INSERT INTO candidates (source, external_id, name, email) SELECT 'crash', 'c' || g, 'Candidate ' || g, 'c' || g || '@crash.test' FROM generate_series(1, $1::int) g`, [N]);
+    await sql.query(`INSERT INTO candidates (source, external_id, name, email, consent_alerts) SELECT 'crash', 'c' || g, 'Candidate ' || g, 'c' || g || '@crash.test', true FROM generate_series(1, $1::int) g`, [N]);
     await sql.query(
       `INSERT INTO alert_subscriptions (candidate_id, channel, email, frequency, send_hour, time_zone, filters, status, next_due_at, created_by)
        SELECT id, 'email', email, 'daily', 9, 'UTC', '{}', 'active', now() - interval '1 second', 'test' FROM candidates`,

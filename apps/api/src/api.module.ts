@@ -11,6 +11,7 @@ import { StatisticsModule } from '@app/statistics';
 import { FeaturesModule } from '@app/features';
 import { EvaluationJobsModule } from '@app/evaluation-jobs';
 import { MarketModule } from '@app/market';
+import { PrivacyModule } from '@app/privacy';
 import { RankingModule } from '@app/ranking';
 import { RegistryModule } from '@app/registry';
 import { RetrainingModule } from '@app/retraining';
@@ -32,7 +33,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RankingModule, RetrainingModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RankingModule, RetrainingModule, PrivacyModule];
 
 @Module({})
 export class ApiModule {

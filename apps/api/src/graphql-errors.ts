@@ -6,6 +6,7 @@ import { EvaluationError } from '@app/evaluation';
 import { ExperimentError } from '@app/experiments';
 import { FeatureError } from '@app/features';
 import { MarketError } from '@app/market';
+import { PrivacyError } from '@app/privacy';
 import { RankingError } from '@app/ranking';
 import { RecsysError } from '@app/recsys';
 import { RegistryError } from '@app/registry';
@@ -83,10 +84,13 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   TRAINING_FAILED: 'INTERNAL_SERVER_ERROR',
   EVALUATION_FAILED: 'INTERNAL_SERVER_ERROR',
   GATE_FAILED: 'INTERNAL_SERVER_ERROR',
+  // privacy: PII key ring
+  UNKNOWN_KEY: 'FAILED_PRECONDITION',
+  DECRYPT_FAILED: 'INTERNAL_SERVER_ERROR',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError, PrivacyError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

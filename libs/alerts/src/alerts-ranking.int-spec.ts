@@ -115,7 +115,7 @@ describe('alert ranking by the champion model', () => {
     const experiments = app.get(ExperimentsService);
     await experiments.create({ key: 'alert-models', variants: [{ key: 'control', weight: 0.5, modelRef: 'jobs/1', strategy: null }, { key: 'treatment', weight: 0.5, modelRef: 'jobs/1', strategy: null }], primaryMetric: 'click_rate' }, 'test');
     await experiments.start('alert-models');
-    const other = (await sql.query(`INSERT INTO candidates (source, external_id, name) VALUES ('test', 'exp1', 'Exp') RETURNING id::text AS id`)).rows[0].id as string;
+    const other = (await sql.query(`INSERT INTO candidates (source, external_id, name, consent_alerts) VALUES ('test', 'exp1', 'Exp', true) RETURNING id::text AS id`)).rows[0].id as string;
     const assigned = await experiments.servingAssignment(other);
     expect(assigned).toMatchObject({ experimentKey: 'alert-models', modelRef: 'jobs/1' });
 
@@ -138,7 +138,7 @@ describe('alert ranking by the champion model', () => {
     await experiments.stop('alert-models');
     await experiments.create({ key: 'alert-interleave', type: 'interleaving', variants: [{ key: 'control', weight: 0.5, modelRef: 'jobs/1', strategy: null }, { key: 'challenger', weight: 0.5, modelRef: 'jobs@champion', strategy: null }], primaryMetric: 'click_rate' }, 'test');
     await experiments.start('alert-interleave');
-    const unit = (await sql.query(`INSERT INTO candidates (source, external_id, name) VALUES ('test', 'il1', 'Il') RETURNING id::text AS id`)).rows[0].id as string;
+    const unit = (await sql.query(`INSERT INTO candidates (source, external_id, name, consent_alerts) VALUES ('test', 'il1', 'Il', true) RETURNING id::text AS id`)).rows[0].id as string;
     expect(await experiments.servingAssignment(unit)).toMatchObject({ experimentKey: 'alert-interleave', type: 'interleaving' });
 
     const r = (await gql('query($c: ID!) { rankedJobs(candidateId: $c, limit: 3) { rankingId modelRef experimentKey variant jobs { position team job { id } } } }', { c: unit })).rankedJobs;

@@ -155,7 +155,7 @@ describe('job alerts', () => {
     admin = await loginAsAdmin(app);
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    candidate = (await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone) VALUES ('test', 'c1', 'Ada Lovelace', 'ada@example.org', 'Europe/Berlin') RETURNING id::text AS id`)).rows[0].id;
+    candidate = (await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone, consent_alerts) VALUES ('test', 'c1', 'Ada Lovelace', 'ada@example.org', 'Europe/Berlin', true) RETURNING id::text AS id`)).rows[0].id;
   }, 120_000);
 
   afterAll(async () => {

@@ -63,6 +63,8 @@ interface DeliveryRow {
   model_ref: string | null;
   top_k: number;
   candidate_name: string | null;
+  /** The candidate's consent_alerts (false when the candidate is gone). */
+  consent_alerts: boolean;
   suppressed: boolean;
 }
 
@@ -312,7 +314,9 @@ export class AlertsService implements OnModuleDestroy {
     if (d.status !== 'pending' && d.status !== 'retrying') return { outcome: 'skipped', deliveryId, reason: `already ${d.status}` };
     if (expectedAttempt !== undefined && expectedAttempt !== d.attempts + 1) return { outcome: 'skipped', deliveryId, reason: `attempt ${expectedAttempt} already made` };
     if (d.sub_status !== 'active') return this.finish(d, 'suppressed', `subscription is ${d.sub_status}`);
-    if (d.channel === 'email' && d.suppressed) return this.finish(d, 'suppressed', `${d.email} is on the suppression list`);
+    // Consent (privacy): no alert without the candidate's consent_alerts; recorded on the delivery as the reason.
+    if (!d.consent_alerts) return this.finish(d, 'suppressed', 'no consent: the candidate has not consented to alerts (consent_alerts = false)');
+    if (d.channel === 'email' && d.suppressed) return this.finish(d, 'suppressed', 'the address is on the suppression list');
     if (d.ranking_id === null) {
       const composed = await this.compose(d);
       if (composed === 'empty') return this.finish(d, 'empty', 'no new jobs in the window');
@@ -504,7 +508,7 @@ export class AlertsService implements OnModuleDestroy {
     const rows: DeliveryRow[] = await this.db.query(
       `SELECT d.id::text AS id, d.subscription_id::text AS subscription_id, d.candidate_id::text AS candidate_id, d.channel, d.status, d.attempts, d.retry_base, d.message_id, d.ranking_id, d.items, d.body,
               d.window_start, d.window_end, d.variant, d.experiment_key, d.model_version,
-              s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name,
+              s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name, COALESCE(c.consent_alerts, false) AS consent_alerts,
               EXISTS (SELECT 1 FROM alert_suppressions x WHERE x.email = lower(s.email)) AS suppressed
          FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id LEFT JOIN candidates c ON c.id = d.candidate_id WHERE d.id = $1`,
       [id],

@@ -31,14 +31,14 @@ export class AuthResolver {
     @Args('role', { type: () => RoleEnum }) role: Role,
     @CurrentPrincipal() principal: Principal,
   ): Promise<CreatedApiKeyModel> {
-    const { key, entity } = await this.auth.createApiKey(name, role, principal.kind === 'user' ? principal.id : null);
+    const { key, entity } = await this.auth.createApiKey(name, role, principal.kind === 'user' ? principal.id : null, principal.label);
     return { key, apiKey: entity as ApiKeyModel };
   }
 
   @RequirePermission('users:manage')
   @Mutation(() => Boolean)
-  async revokeApiKey(@Args('prefix') prefix: string): Promise<boolean> {
-    await this.auth.revokeApiKey(prefix);
+  async revokeApiKey(@Args('prefix') prefix: string, @CurrentPrincipal() principal: Principal): Promise<boolean> {
+    await this.auth.revokeApiKey(prefix, principal.label);
     return true;
   }
 }

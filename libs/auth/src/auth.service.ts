@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { recordAudit } from '@app/audit';
 import { AppConfig } from '@app/config';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
@@ -26,12 +27,14 @@ export class AuthService {
     this.secret = new TextEncoder().encode(config.authSecret);
   }
 
-  async createUser(email: string, password: string, role: Role): Promise<UserEntity> {
+  async createUser(email: string, password: string, role: Role, actor = 'system'): Promise<UserEntity> {
     if (!ROLES.includes(role)) throw new AuthError('INVALID_INPUT', `unknown role "${role}"`);
     if (password.length < 8) throw new AuthError('INVALID_INPUT', 'password must be at least 8 characters');
     const normalized = email.trim().toLowerCase();
     if (await this.users.exists({ where: { email: normalized } })) throw new AuthError('INVALID_INPUT', `user ${normalized} exists`);
-    return this.users.save(this.users.create({ email: normalized, passwordHash: await hashPassword(password), role }));
+    const user = await this.users.save(this.users.create({ email: normalized, passwordHash: await hashPassword(password), role }));
+    await recordAudit(this.users.manager, { actor, action: 'user.create', subject: `user:${user.id}`, detail: { role } });
+    return user;
   }
 
   /** Creates the admin if no user exists yet. Returns the generated password, or null when nothing was created. */
@@ -64,17 +67,19 @@ export class AuthService {
   }
 
   /** Returns the key once; only its prefix and hash are stored. */
-  async createApiKey(name: string, role: Role, userId: string | null): Promise<{ key: string; entity: ApiKeyEntity }> {
+  async createApiKey(name: string, role: Role, userId: string | null, actor = userId ? `user:${userId}` : 'system'): Promise<{ key: string; entity: ApiKeyEntity }> {
     if (!ROLES.includes(role)) throw new AuthError('INVALID_INPUT', `unknown role "${role}"`);
     const prefix = randomBytes(6).toString('hex').slice(0, 8);
     const key = `mlk_${prefix}_${randomBytes(24).toString('base64url')}`;
     const entity = await this.keys.save(this.keys.create({ prefix, keyHash: sha256Hex(key), name, role, userId }));
+    await recordAudit(this.keys.manager, { actor, action: 'api_key.create', subject: `api_key:${prefix}`, detail: { role, name } });
     return { key, entity };
   }
 
-  async revokeApiKey(prefix: string): Promise<void> {
+  async revokeApiKey(prefix: string, actor = 'system'): Promise<void> {
     const res = await this.keys.update({ prefix, revokedAt: IsNull() }, { revokedAt: new Date() });
     if (!res.affected) throw new AuthError('NOT_FOUND', `no active API key with prefix ${prefix}`);
+    await recordAudit(this.keys.manager, { actor, action: 'api_key.revoke', subject: `api_key:${prefix}` });
   }
 
   /** Resolves the Authorization / x-api-key headers to a principal; undefined when none was sent. */

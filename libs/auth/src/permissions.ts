@@ -27,6 +27,9 @@ export const PERMISSIONS = [
   'webhooks:manage',
   'alerts',
   'alerts:read',
+  'candidates:delete',
+  'candidates:export',
+  'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

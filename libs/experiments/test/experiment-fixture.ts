@@ -17,7 +17,7 @@ export async function insertUnitsAndJobs(sql: pg.Client, counts: { jobs: number;
   }
   const candidates: string[] = [];
   for (let i = 0; i < counts.candidates; i++) {
-    const r = await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone) VALUES ('test', $1, 'C', $2, 'UTC') RETURNING id::text AS id`, [`c${i}`, `c${i}@example.org`]);
+    const r = await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone, consent_alerts) VALUES ('test', $1, 'C', $2, 'UTC', true) RETURNING id::text AS id`, [`c${i}`, `c${i}@example.org`]);
     candidates.push(r.rows[0].id);
   }
   return { jobs, candidates };

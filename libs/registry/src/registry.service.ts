@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { recordAudit } from '@app/audit';
 import { KeyValueStore } from '@app/kv';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -269,6 +270,7 @@ export class RegistryService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [model.id, alias, current?.version ?? null, target.version, action, move.actor, move.reason ?? '', move.experimentKey ?? null],
     );
+    await recordAudit(tx, { actor: move.actor, action: action === 'set' ? 'model.promote' : 'model.rollback', subject: `model:${model.name}/${alias}`, detail: { fromVersion: current?.version ?? null, toVersion: target.version, reason: move.reason ?? '', experimentKey: move.experimentKey ?? null } });
     return recordEvent(tx, {
       type: 'alias.moved',
       model: model.name,

@@ -38,7 +38,7 @@ describe('matchlab alerts (built CLI)', () => {
     ({ close } = await startInProcessApi(db, { withWorker: true, env: { QUEUE_PREFIX: env['QUEUE_PREFIX']!, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERTS_RETRY_SCALE: '0.0001' } }));
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    candidate = (await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone) VALUES ('test', 'c1', 'Ada', 'ada@example.org', 'UTC') RETURNING id::text AS id`)).rows[0].id;
+    candidate = (await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone, consent_alerts) VALUES ('test', 'c1', 'Ada', 'ada@example.org', 'UTC', true) RETURNING id::text AS id`)).rows[0].id;
     await sql.query(
       `INSERT INTO jobs (source, external_id, title, normalized_title, description, skills, city, country, remote, posted_at, content_hash)
        VALUES ('test', 'j1', 'CLI Engineer', 'cli engineer', 'desc', '{typescript}', 'Berlin', 'DE', false, now() - interval '1 minute', md5('j1') || '00000000')`,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AuthCoreModule, AuthService, ROLES, type Role } from '@app/auth';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { withCliContext } from '../cli-context.js';
+import { cliActor, withCliContext } from '../cli-context.js';
 import { CliError, printResult } from '../cli-output.js';
 
 function role(value: string): Role {
@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .action(async (opts: { name: string; role: string; json?: boolean }) => {
       const r = role(opts.role);
       await withCliContext([AuthCoreModule], async (ctx) => {
-        const { key, entity } = await ctx.get(AuthService).createApiKey(opts.name, r, null);
+        const { key, entity } = await ctx.get(AuthService).createApiKey(opts.name, r, null, cliActor());
         const result = { key, prefix: entity.prefix, role: entity.role, name: entity.name };
         printResult(result, !!opts.json, () => `${key}\n(prefix ${entity.prefix}, role ${entity.role}; send as "x-api-key: <key>" — it is not shown again)`);
       });
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .description('Revoke an API key by its prefix')
     .action(async (prefix: string) => {
       await withCliContext([AuthCoreModule], async (ctx) => {
-        await ctx.get(AuthService).revokeApiKey(prefix).catch((err: Error) => {
+        await ctx.get(AuthService).revokeApiKey(prefix, cliActor()).catch((err: Error) => {
           throw new CliError(err.message);
         });
         process.stdout.write(`revoked ${prefix}\n`);
@@ -67,7 +67,7 @@ export function register(program: Command): void {
     .action(async (opts: { email: string; password: string; role: string }) => {
       const r = role(opts.role);
       await withCliContext([AuthCoreModule], async (ctx) => {
-        const user = await ctx.get(AuthService).createUser(opts.email, opts.password, r).catch((err: Error) => {
+        const user = await ctx.get(AuthService).createUser(opts.email, opts.password, r, cliActor()).catch((err: Error) => {
           throw new CliError(err.message);
         });
         process.stdout.write(`created ${user.email} (${user.role})\n`);

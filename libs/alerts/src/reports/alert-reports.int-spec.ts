@@ -43,7 +43,7 @@ describe('alert reports (console lists and the PM overview)', () => {
       `INSERT INTO jobs (source, external_id, company_id, title, normalized_title, posted_at, content_hash) VALUES ('t', 'j1', $1, 'Engineer', 'engineer', now(), repeat('a', 40)) RETURNING id::text AS id`,
       [company],
     )).rows[0].id;
-    const cand = (await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone) VALUES ('t', 'c1', 'C', 'c1@example.org', 'UTC') RETURNING id::text AS id`)).rows[0].id;
+    const cand = (await sql.query(`INSERT INTO candidates (source, external_id, name, email, time_zone, consent_alerts) VALUES ('t', 'c1', 'C', 'c1@example.org', 'UTC', true) RETURNING id::text AS id`)).rows[0].id;
     // Subscriptions: email daily active, email weekly paused, webhook instant active, email daily unsubscribed.
     for (const [channel, frequency, status] of [['email', 'daily', 'active'], ['email', 'weekly', 'paused'], ['webhook', 'instant', 'active'], ['email', 'daily', 'unsubscribed']]) {
       const r = await sql.query(

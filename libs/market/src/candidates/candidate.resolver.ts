@@ -1,6 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { PiiReadLog } from '@app/audit';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@app/auth';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { Paginated } from '@app/pagination';
 import { CandidateListArgs } from './candidate-list.args.js';
 import type { CandidateEntity } from './candidate.entity.js';
@@ -12,7 +15,18 @@ export const CandidatePage = Paginated(CandidateModel, 'CandidatePage');
 
 @Resolver(() => CandidateModel)
 export class CandidateResolver {
-  constructor(@Inject(CandidateService) private readonly service: CandidateService) {}
+  private readonly piiReads: PiiReadLog;
+
+  constructor(@Inject(CandidateService) private readonly service: CandidateService, @InjectDataSource() db: DataSource) {
+    this.piiReads = new PiiReadLog(db);
+  }
+
+  /** Unmasked personal data goes only to callers with pii:read, and each such read is audited (`pii.read`). */
+  private reveal<T extends string | null>(value: T, p: Principal | undefined, candidateId: string, field: string): T {
+    const shown = maskPii(value, p);
+    if (value !== null && p && shown === value) this.piiReads.note(p, candidateId, field);
+    return shown;
+  }
 
   @RequirePermission('candidates:read')
   @Query(() => CandidatePage)
@@ -29,19 +43,19 @@ export class CandidateResolver {
   @RequirePermission('candidates:read')
   @ResolveField(() => String, { nullable: true })
   name(@Parent() c: CandidateEntity, @CurrentPrincipal() p: Principal): string | null {
-    return maskPii(c.name, p);
+    return this.reveal(c.name, p, c.id, 'name');
   }
 
   @RequirePermission('candidates:read')
   @ResolveField(() => String, { nullable: true })
   email(@Parent() c: CandidateEntity, @CurrentPrincipal() p: Principal): string | null {
-    return maskPii(c.email, p);
+    return this.reveal(c.email, p, c.id, 'email');
   }
 
   @RequirePermission('candidates:read')
   @ResolveField(() => [ResumeModel])
   async resumes(@Parent() c: CandidateEntity, @CurrentPrincipal() p: Principal): Promise<ResumeModel[]> {
     const resumes = await this.service.resumesOf(c.id);
-    return resumes.map((r) => ({ id: r.id, category: r.category, text: maskPii(r.text, p), parsedSkills: r.parsedSkills, createdAt: r.createdAt }));
+    return resumes.map((r) => ({ id: r.id, category: r.category, text: this.reveal(r.text, p, c.id, 'resume.text'), parsedSkills: r.parsedSkills, createdAt: r.createdAt }));
   }
 }
