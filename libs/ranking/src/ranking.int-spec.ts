@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { AlertsService } from '@app/alerts';
+import { ExperimentsService } from '@app/experiments';
 import { TrainingService } from '@app/training';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
@@ -164,6 +165,23 @@ describe('ranking pipeline', () => {
     expect(d).toEqual({ pipeline: 'default', stages: [{ stage: 'candidates' }, { stage: 'score' }, { stage: 'filters' }] });
     const list = (await gql('query { rankingPipelines { name } }')).rankingPipelines;
     expect(list.map((p: any) => p.name)).toEqual(['default']);
+  });
+
+  it('a pipeline bound to an experiment variant ranks that variant\'s lists (the variant\'s model still scores)', async () => {
+    const experiments = app.get(ExperimentsService);
+    await experiments.create({ key: 'rank-exp', variants: [{ key: 'control', weight: 0.5, modelRef: 'jobs/1', strategy: null }, { key: 'treatment', weight: 0.5, modelRef: 'jobs/1', strategy: null }], primaryMetric: 'click_rate' }, 'test');
+    await experiments.start('rank-exp');
+    const a = await experiments.servingAssignment(candidate);
+    expect(a).toMatchObject({ experimentKey: 'rank-exp' });
+    const config = JSON.stringify({ stages: [{ stage: 'candidates' }, { stage: 'score' }, { stage: 'freshness', weight: 1, halfLifeDays: 1 }, { stage: 'filters' }] });
+    const saved = await gql('mutation($c: String!, $v: String) { saveRankingPipeline(name: "fresh-first", config: $c, experimentKey: "rank-exp", variant: $v) { name experimentKey variant } }', { c: config, v: a!.variant });
+    expect(saved.saveRankingPipeline).toEqual({ name: 'fresh-first', experimentKey: 'rank-exp', variant: a!.variant });
+    const r = (await gql(RANKED, { c: candidate, n: 3 })).rankedJobs;
+    const d = (await gql('query($id: String!) { rankingDebug(rankingId: $id) { pipeline experimentKey variant modelVersion stages { stage } } }', { id: r.rankingId })).rankingDebug;
+    expect(d).toEqual({ pipeline: 'fresh-first', experimentKey: 'rank-exp', variant: a!.variant, modelVersion: 1, stages: [{ stage: 'candidates' }, { stage: 'score' }, { stage: 'freshness' }, { stage: 'filters' }] });
+    const other = (await gql('query { rankingPipelines { name experimentKey variant } }')).rankingPipelines;
+    expect(other).toEqual([{ name: 'default', experimentKey: null, variant: null }, { name: 'fresh-first', experimentKey: 'rank-exp', variant: a!.variant }]);
+    await experiments.stop('rank-exp');
   });
 
   it('alerts run through the pipeline: the webhook payload carries reasons and the alert ranking is in rankingDebug', async () => {
