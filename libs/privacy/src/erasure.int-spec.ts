@@ -12,11 +12,15 @@ import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { redisUrlOrSkip } from '../../../e2e/support/services.js';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 
-/** A distinctive id (no other number in the test data looks like it), so a scan for it finds only this candidate. */
-const ID = '8765432109';
-const NAME = 'Zelda Quixotic-Forgetme';
-const EMAIL = 'zelda.forgetme@privacy.example';
-const ALT_EMAIL = 'zq.alerts@privacy.example';
+/**
+ * A distinctive id (no other number in the test data looks like it), name and addresses, fresh per run (Redis is shared
+ * between runs), so a scan for them finds only this candidate.
+ */
+const RUN = String(Date.now() % 100_000).padStart(5, '0');
+const ID = `87654${RUN}`;
+const NAME = `Zelda Quixotic-Forgetme ${RUN}`;
+const EMAIL = `zelda.forgetme.${RUN}@privacy.example`;
+const ALT_EMAIL = `zq.alerts.${RUN}@privacy.example`;
 const KEEP = '7123456001';
 const TOKEN = new RegExp(`(^|[^0-9])${ID}([^0-9]|$)`);
 
@@ -47,7 +51,7 @@ async function scanPostgres(sql: pg.Client): Promise<{ hits: Hit[]; columns: num
   return { hits, columns: cols.length, tables: new Set(cols.map((x) => x.t)).size };
 }
 
-/** Every key in Redis (names and values of every type) containing the id, an email or the name. */
+/** Every key in Redis (names and values of every type) containing the id, an email or the name; pipelined per SCAN batch. */
 async function scanRedis(url: string): Promise<{ hits: Hit[]; keys: number }> {
   const redis = new Redis(url);
   const hits: Hit[] = [];
@@ -56,22 +60,26 @@ async function scanRedis(url: string): Promise<{ hits: Hit[]; keys: number }> {
   try {
     let cursor = '0';
     do {
-      const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
+      const [next, batch] = await redis.scan(cursor, 'COUNT', 2000);
       cursor = next;
-      for (const k of batch) {
-        keys++;
-        if (has(k)) { hits.push({ where: k, what: 'key name' }); continue; }
-        const type = await redis.type(k);
-        const values: string[] =
-          type === 'string' ? [(await redis.get(k)) ?? '']
-          : type === 'hash' ? Object.entries(await redis.hgetall(k)).flat()
-          : type === 'list' ? await redis.lrange(k, 0, -1)
-          : type === 'set' ? await redis.smembers(k)
-          : type === 'zset' ? await redis.zrange(k, 0, -1)
-          : type === 'stream' ? (await redis.xrange(k, '-', '+')).flatMap(([id, f]) => [id, ...f])
-          : [];
-        if (values.some(has)) hits.push({ where: k, what: `${type} value` });
-      }
+      keys += batch.length;
+      const types = ((await redis.pipeline(batch.map((k) => ['type', k])).exec()) ?? []).map(([, t]) => String(t));
+      const read = redis.pipeline();
+      batch.forEach((k, i) => {
+        const t = types[i];
+        if (t === 'string') read.get(k);
+        else if (t === 'hash') read.hgetall(k);
+        else if (t === 'list') read.lrange(k, 0, -1);
+        else if (t === 'set') read.smembers(k);
+        else if (t === 'zset') read.zrange(k, 0, -1);
+        else if (t === 'stream') read.xrange(k, '-', '+');
+        else read.exists(k);
+      });
+      const values = (await read.exec()) ?? [];
+      batch.forEach((k, i) => {
+        if (has(k)) hits.push({ where: k, what: 'key name' });
+        else if (has(JSON.stringify(values[i]?.[1] ?? null))) hits.push({ where: k, what: `${types[i]} value` });
+      });
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
@@ -282,5 +290,5 @@ describe('privacy: right to be forgotten leaves nothing of the candidate in Post
     expect((await graphql(app, `mutation { deleteCandidate(id: "${ID}") { erasureId } }`, {}, admin)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await graphql(app, `{ exportCandidateData(id: "${ID}") }`, {}, admin)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await graphql(app, `{ exportCandidateData(id: "x'; DROP TABLE candidates") }`, {}, admin)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  });
+  }, 300_000);
 });
