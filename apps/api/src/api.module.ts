@@ -8,6 +8,7 @@ import { IngestModule } from '@app/ingest';
 import { EvaluationModule } from '@app/evaluation';
 import { ExperimentsModule } from '@app/experiments';
 import { StatisticsModule } from '@app/statistics';
+import { FairnessModule } from '@app/fairness';
 import { FeaturesModule } from '@app/features';
 import { EvaluationJobsModule } from '@app/evaluation-jobs';
 import { MarketModule } from '@app/market';
@@ -33,7 +34,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RankingModule, RetrainingModule, PrivacyModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RankingModule, RetrainingModule, FairnessModule, PrivacyModule];
 
 @Module({})
 export class ApiModule {

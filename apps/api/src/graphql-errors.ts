@@ -4,6 +4,7 @@ import { AuthError } from '@app/auth';
 import { IngestError } from '@app/ingest';
 import { EvaluationError } from '@app/evaluation';
 import { ExperimentError } from '@app/experiments';
+import { FairnessError } from '@app/fairness';
 import { FeatureError } from '@app/features';
 import { MarketError } from '@app/market';
 import { PrivacyError } from '@app/privacy';
@@ -84,13 +85,15 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   TRAINING_FAILED: 'INTERNAL_SERVER_ERROR',
   EVALUATION_FAILED: 'INTERNAL_SERVER_ERROR',
   GATE_FAILED: 'INTERNAL_SERVER_ERROR',
+  // fairness: a protected attribute offered without the candidate's consent
+  CONSENT_REQUIRED: 'FAILED_PRECONDITION',
   // privacy: PII key ring
   UNKNOWN_KEY: 'FAILED_PRECONDITION',
   DECRYPT_FAILED: 'INTERNAL_SERVER_ERROR',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError, PrivacyError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError, FairnessError, PrivacyError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

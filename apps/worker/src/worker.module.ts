@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertsCoreModule } from '@app/alerts';
 import { EvaluationJobsCoreModule } from '@app/evaluation-jobs';
 import { ExperimentsCoreModule } from '@app/experiments';
+import { FairnessCoreModule } from '@app/fairness';
 import { FeaturesCoreModule } from '@app/features';
 import { MarketCoreModule } from '@app/market';
 import { QueueNames } from '@app/queue';
@@ -13,6 +14,7 @@ import { WebhooksCoreModule } from '@app/webhooks';
 import { AlertsProcessor, AlertsScheduler } from './processors/alerts.processor.js';
 import { EvaluationProcessor } from './processors/evaluation.processor.js';
 import { ExperimentResultsScheduler, ExperimentsProcessor } from './processors/experiments.processor.js';
+import { FairnessAuditScheduler, FairnessProcessor } from './processors/fairness.processor.js';
 import { FeaturePushPoller } from './processors/feature-push.poller.js';
 import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
@@ -27,8 +29,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, RetrainingCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, FeaturePushPoller, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler, RetrainingProcessor, RetrainingScheduler],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, RetrainingCoreModule, FairnessCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, FeaturePushPoller, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler, RetrainingProcessor, RetrainingScheduler, FairnessProcessor, FairnessAuditScheduler],
     };
   }
 }

@@ -10,5 +10,6 @@ export const QueueNames = {
   experiments: 'experiments',
   alerts: 'alerts',
   retraining: 'retraining',
+  fairness: 'fairness',
 } as const;
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];
