@@ -79,7 +79,7 @@ describe('ranking pipeline', () => {
     const started = await training.startTraining({ model: 'jobs', cutoff: new Date(Date.now() - 3600_000), validationFraction: 0 }, 'test', { enqueue: false });
     expect(await training.runInProcess(started.id)).toMatchObject({ version: 1 });
     await gql('mutation { setAlias(input: { model: "jobs", alias: "champion", version: 1, reason: "first" }) { gateReason } }');
-  }, 120_000);
+  }, 300_000); // embedded PGlite (two instances) boots slowly on a loaded machine
 
   afterAll(async () => {
     await sql?.end();
