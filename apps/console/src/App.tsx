@@ -14,6 +14,7 @@ import SubscriptionIcon from '@mui/icons-material/NotificationsActive';
 import DeliveryIcon from '@mui/icons-material/Outbox';
 import OverviewIcon from '@mui/icons-material/Insights';
 import RankingIcon from '@mui/icons-material/FormatListNumbered';
+import FairnessIcon from '@mui/icons-material/Balance';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Admin, CustomRoutes, Layout, Loading, Menu, Resource, type RaRecord } from 'react-admin';
 import { Route } from 'react-router-dom';
@@ -70,6 +71,15 @@ function OverviewPage() {
   );
 }
 
+const LazyFairnessPage = lazy(() => import('./fairness/FairnessPage.js'));
+function FairnessPage() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyFairnessPage />
+    </Suspense>
+  );
+}
+
 const LazyRankingDebugPage = lazy(() => import('./ranking/RankingDebugPage.js'));
 function RankingDebugPage() {
   return (
@@ -87,6 +97,7 @@ function AppMenu() {
       <Menu.Item to="/overview" primaryText="Overview" leftIcon={<OverviewIcon />} />
       <Menu.ResourceItems />
       <Menu.Item to="/ranking-debug" primaryText="Ranking debug" leftIcon={<RankingIcon />} />
+      <Menu.Item to="/fairness" primaryText="Fairness audits" leftIcon={<FairnessIcon />} />
     </Menu>
   );
 }
@@ -131,6 +142,7 @@ export function App() {
         <Route path="/compare" element={<ComparePage />} />
         <Route path="/overview" element={<OverviewPage />} />
         <Route path="/ranking-debug" element={<RankingDebugPage />} />
+        <Route path="/fairness" element={<FairnessPage />} />
       </CustomRoutes>
     </Admin>
   );
