@@ -25,6 +25,7 @@ import { FirstRun } from './first-run.js';
 import { formatGraphqlError } from './graphql-errors.js';
 import { graphqlMetricsPlugin } from './graphql-metrics.plugin.js';
 import { HealthController } from './health.controller.js';
+import { complexityLimitPlugin, depthLimitRule } from './security/graphql-limits.js';
 
 export interface ApiOptions {
   /** Also run the queue processors in this process (embedded `npm start`). */
@@ -56,7 +57,9 @@ export class ApiModule {
             introspection: !production,
             includeStacktraceInErrorResponses: false,
             formatError: formatGraphqlError,
-            plugins: [graphqlMetricsPlugin(metrics)],
+            // Request-shape limits (apps/api/src/security): typed QUERY_TOO_DEEP / QUERY_TOO_COMPLEX before anything runs.
+            validationRules: [depthLimitRule(runtime.config.security.graphqlMaxDepth)],
+            plugins: [graphqlMetricsPlugin(metrics), complexityLimitPlugin(runtime.config.security.graphqlMaxComplexity)],
             context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
           }),
         }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { GraphQLError } from 'graphql';
 import { fitRecommender, loadRecommender, RecsysError } from '@app/recsys';
 import { SimulatorError } from '@app/simulator';
-import { formatGraphqlError } from './graphql-errors.js';
+import { formatGraphqlError, onInternalError } from './graphql-errors.js';
 
 /** What Apollo hands the formatter: the resolver's error wrapped in a GraphQLError. */
 const format = (err: Error) => formatGraphqlError({ message: err.message, path: ['recommend'] }, new GraphQLError(err.message, { originalError: err, path: ['recommend'] }));
@@ -47,5 +47,22 @@ describe('formatGraphqlError: recsys and simulator errors', () => {
 
   it('an unregistered error stays hidden', () => {
     expect(format(new Error('select * from secrets'))).toMatchObject({ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
+
+  it('an unknown error gets a correlation id that the log carries with the whole error, and the client sees neither SQL nor stack', () => {
+    const logged: Array<[string, unknown]> = [];
+    onInternalError((id, err) => logged.push([id, err]));
+    const err = new Error('relation "secret_table" does not exist: SELECT password FROM secret_table');
+    const out = format(err);
+    expect(out.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(JSON.stringify(out)).not.toMatch(/SELECT|secret_table|at .*\.ts/);
+    expect(logged).toEqual([[out.extensions!['correlationId'], err]]);
+    expect(format(err).extensions!['correlationId']).not.toBe(out.extensions!['correlationId']);
+  });
+
+  it('request-shape limit errors keep their typed code and figures, without the HTTP status hint', () => {
+    const limit = new GraphQLError('operation costs 5000 points', { extensions: { code: 'QUERY_TOO_COMPLEX', complexity: 5000, maxComplexity: 2000, http: { status: 400 } } });
+    const wrapped = new GraphQLError(limit.message, { originalError: limit, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(formatGraphqlError({ message: limit.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, wrapped).extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', complexity: 5000, maxComplexity: 2000 });
   });
 });

@@ -1,4 +1,5 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { AlertError } from '@app/alerts';
 import { AuthError } from '@app/auth';
 import { IngestError } from '@app/ingest';
@@ -16,7 +17,8 @@ import { SimulatorError } from '@app/simulator';
 import { StatisticsError } from '@app/statistics';
 import { TrainingError } from '@app/training';
 import { WebhookError } from '@app/webhooks';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { LIMIT_CODES } from './security/graphql-limits.js';
 
 /**
  * The one place where domain errors become GraphQL error codes. Resolvers never catch and re-wrap:
@@ -118,8 +120,49 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     const code = status === 400 ? 'BAD_USER_INPUT' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
     return { ...base, message, extensions: { code } };
   }
+  // Request-shape limits (depth, complexity) keep their own typed code and figures; Apollo wraps validation errors.
+  const limitCode = (original as { extensions?: Record<string, unknown> })?.extensions?.['code'];
+  if (original instanceof GraphQLError && typeof limitCode === 'string' && (LIMIT_CODES as readonly string[]).includes(limitCode)) {
+    const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
+    return { ...base, message: original.message, extensions };
+  }
+  // graphql-js stops coercing variables after 50 errors with an error Apollo does not classify: still the caller's input.
+  if (original instanceof GraphQLError && !original.originalError && original.message.startsWith('Too many errors processing variables')) {
+    return { ...base, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  const db = databaseInputError(original);
+  if (db) return { ...base, message: db.message, extensions: { code: db.code, reason: db.reason } };
   const code = formatted.extensions?.['code'];
   // Parse and validation errors of the query itself are safe to show; anything else is hidden.
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
-  return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  // Unknown errors (a database error, a bug): the client sees a correlation id, never the message, SQL or a stack;
+  // the log has the whole error under the same id.
+  const correlationId = randomUUID();
+  internalErrorLogger(correlationId, original);
+  return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId } };
+}
+
+/**
+ * Database errors that only bad input can cause (SQLSTATE class 22 "data exception": value too long, number out of range,
+ * malformed text for its type, NUL in a string; class 23 constraint violations) become typed input errors. The message is
+ * generic: never the SQL, the table or the driver's text.
+ */
+function databaseInputError(err: unknown): { code: string; reason: string; message: string } | undefined {
+  const e = err as { name?: string; code?: unknown; driverError?: { code?: unknown }; severity?: unknown };
+  const sqlstate = typeof e?.driverError?.code === 'string' ? e.driverError.code : e?.name === 'QueryFailedError' || e?.severity !== undefined ? e?.code : undefined;
+  if (typeof sqlstate !== 'string' || !/^[0-9A-Z]{5}$/.test(sqlstate)) return undefined;
+  if (sqlstate.startsWith('22')) return { code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', message: 'a value is malformed, too long or out of range for what it is stored as' };
+  if (sqlstate === '23505') return { code: 'CONFLICT', reason: 'CONFLICT', message: 'a record with the same identifying values exists' };
+  if (sqlstate === '23503') return { code: 'BAD_USER_INPUT', reason: 'REFERENCE_NOT_FOUND', message: 'the input refers to a record that does not exist' };
+  if (sqlstate === '23502' || sqlstate === '23514') return { code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', message: 'a value is missing or outside the allowed range' };
+  return undefined;
+}
+
+const nestLogger = new Logger('GraphQL');
+let internalErrorLogger: (correlationId: string, error: unknown) => void = (correlationId, error) =>
+  nestLogger.error(`internal error ${correlationId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+
+/** Where internal errors are logged with their correlation id (tests capture it). */
+export function onInternalError(log: (correlationId: string, error: unknown) => void): void {
+  internalErrorLogger = log;
 }

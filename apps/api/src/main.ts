@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { pinoHttp } from 'pino-http';
 import { ApiModule } from './api.module.js';
 import { httpMetricsMiddleware } from './http-metrics.js';
+import { applyHttpHardening } from './security/http-hardening.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Compiled: dist/apps/api/src; under jest: apps/api/src.
@@ -22,7 +23,6 @@ export async function createApiApp(opts: { withWorker: boolean; schemaFile?: str
     ApiModule.forRoot(runtime, { withWorker: opts.withWorker, schemaFile: opts.schemaFile ?? false }),
     { logger: new PinoNestLogger(logger), bodyParser: true },
   );
-  app.useBodyParser('json', { limit: '5mb' });
   app.use(httpMetricsMiddleware(app.get(PlatformMetrics)));
   app.use(
     pinoHttp({
@@ -35,13 +35,19 @@ export async function createApiApp(opts: { withWorker: boolean; schemaFile?: str
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
     }),
   );
+  // Rate limits, body limit, security headers, CORS (apps/api/src/security).
+  const limits = applyHttpHardening(app, runtime.config);
+  const closeApp = app.close.bind(app);
+  app.close = async () => {
+    await closeApp();
+    await limits.close();
+  };
   const consoleDir = join(repoRoot, 'dist/console');
   if (existsSync(consoleDir)) {
     app.useStaticAssets(consoleDir, { prefix: '/console' });
     // Client-side routes of the single-page console all serve index.html.
     app.use(/^\/console(\/.*)?$/, (_req: unknown, res: { sendFile: (p: string) => void }) => res.sendFile(join(consoleDir, 'index.html')));
   }
-  app.enableCors({ origin: runtime.config.env === 'production' ? false : true });
   return { app, runtime, logger };
 }
 

@@ -20,6 +20,10 @@ export class ApiKeyEntity {
   @Column({ type: 'varchar', length: 20 })
   role!: Role;
 
+  /** Optional restriction below the role: only these permissions (NULL: everything the role has). */
+  @Column({ type: 'text', array: true, nullable: true })
+  scopes!: string[] | null;
+
   @Column({ name: 'user_id', type: 'bigint', nullable: true })
   userId!: string | null;
 

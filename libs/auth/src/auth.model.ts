@@ -12,6 +12,12 @@ export class SessionModel {
   @Field()
   expiresAt!: Date;
 
+  @Field({ description: 'Exchange with refreshSession for a new token before `refreshExpiresAt`; single use (rotated each time).' })
+  refreshToken!: string;
+
+  @Field()
+  refreshExpiresAt!: Date;
+
   @Field(() => RoleEnum)
   role!: Role;
 }
@@ -29,6 +35,9 @@ export class ApiKeyModel {
 
   @Field(() => RoleEnum)
   role!: Role;
+
+  @Field(() => [String], { nullable: true, description: 'Permissions the key is restricted to; null: everything its role has.' })
+  scopes!: string[] | null;
 
   @Field()
   createdAt!: Date;
@@ -62,4 +71,7 @@ export class PrincipalModel {
 
   @Field()
   label!: string;
+
+  @Field(() => [String], { nullable: true, description: 'For a scoped API key: the permissions it is restricted to.' })
+  scopes?: readonly string[];
 }

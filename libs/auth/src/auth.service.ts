@@ -8,16 +8,16 @@ import { IsNull, Repository } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { AuthError } from './auth.errors.js';
 import { hashPassword, sha256Hex, verifyPassword } from './passwords.js';
-import { ROLES, type Role } from './permissions.js';
+import { ROLES, validateScopes, type Role } from './permissions.js';
 import type { Principal } from './principal.js';
 import { UserEntity } from './user.entity.js';
 
-const TOKEN_TTL_SECONDS = 3600;
 const KEY_PATTERN = /^mlk_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})$/;
 
 @Injectable()
 export class AuthService {
   private readonly secret: Uint8Array;
+  private readonly accessTtlSeconds: number;
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -25,6 +25,7 @@ export class AuthService {
     @Inject(AppConfig) config: AppConfig,
   ) {
     this.secret = new TextEncoder().encode(config.authSecret);
+    this.accessTtlSeconds = config.auth.accessTokenTtlSeconds;
   }
 
   async createUser(email: string, password: string, role: Role, actor = 'system'): Promise<UserEntity> {
@@ -56,22 +57,29 @@ export class AuthService {
     if (!user || !(await verifyPassword(password, user.passwordHash))) {
       throw new AuthError('INVALID_CREDENTIALS', 'wrong email or password');
     }
-    const expiresAt = new Date(Date.now() + TOKEN_TTL_SECONDS * 1000);
+    return { ...(await this.accessToken(user)), user };
+  }
+
+  /** A bearer token for the user, valid AUTH_ACCESS_TOKEN_TTL_SECONDS (renewed through SessionService.refresh). */
+  async accessToken(user: UserEntity): Promise<{ token: string; expiresAt: Date }> {
+    const expiresAt = new Date(Date.now() + this.accessTtlSeconds * 1000);
     const token = await new SignJWT({ role: user.role, email: user.email })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuedAt()
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .sign(this.secret);
-    return { token, expiresAt, user };
+    return { token, expiresAt };
   }
 
-  /** Returns the key once; only its prefix and hash are stored. */
-  async createApiKey(name: string, role: Role, userId: string | null, actor = userId ? `user:${userId}` : 'system'): Promise<{ key: string; entity: ApiKeyEntity }> {
+  /** Returns the key once; only its prefix and hash are stored. `scopes` restricts the key below its role. */
+  async createApiKey(name: string, role: Role, userId: string | null, actor = userId ? `user:${userId}` : 'system', scopes: readonly string[] | null = null): Promise<{ key: string; entity: ApiKeyEntity }> {
     if (!ROLES.includes(role)) throw new AuthError('INVALID_INPUT', `unknown role "${role}"`);
+    const keyScopes = validateScopes(role, scopes);
+    if (!name.trim() || name.length > 200) throw new AuthError('INVALID_INPUT', 'name must be 1 to 200 characters');
     const prefix = randomBytes(6).toString('hex').slice(0, 8);
     const key = `mlk_${prefix}_${randomBytes(24).toString('base64url')}`;
-    const entity = await this.keys.save(this.keys.create({ prefix, keyHash: sha256Hex(key), name, role, userId }));
+    const entity = await this.keys.save(this.keys.create({ prefix, keyHash: sha256Hex(key), name, role, userId, scopes: keyScopes }));
     await recordAudit(this.keys.manager, { actor, action: 'api_key.create', subject: `api_key:${prefix}`, detail: { role, name } });
     return { key, entity };
   }
@@ -80,6 +88,11 @@ export class AuthService {
     const res = await this.keys.update({ prefix, revokedAt: IsNull() }, { revokedAt: new Date() });
     if (!res.affected) throw new AuthError('NOT_FOUND', `no active API key with prefix ${prefix}`);
     await recordAudit(this.keys.manager, { actor, action: 'api_key.revoke', subject: `api_key:${prefix}` });
+  }
+
+  /** Every API key, newest first (the secret part is never stored, so never shown again). */
+  listApiKeys(): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
   /** Resolves the Authorization / x-api-key headers to a principal; undefined when none was sent. */
@@ -109,6 +122,7 @@ export class AuthService {
       throw new AuthError('UNAUTHENTICATED', 'invalid or revoked API key');
     }
     void this.keys.update({ id: entity.id }, { lastUsedAt: new Date() }).catch(() => undefined);
-    return { kind: 'api_key', id: entity.id, role: entity.role, label: `key ${entity.prefix} (${entity.name})` };
+    return { kind: 'api_key', id: entity.id, role: entity.role, label: `key ${entity.prefix} (${entity.name})`, ...(entity.scopes ? { scopes: entity.scopes } : {}) };
   }
 }
+

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { AuthError } from './auth.errors.js';
 import { AuthService } from './auth.service.js';
-import { roleHas, type Permission } from './permissions.js';
+import { principalHas, type Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 import { PERMISSION_KEY } from './require-permission.decorator.js';
 
@@ -29,7 +29,9 @@ export class PermissionGuard implements CanActivate {
     const principal = await this.principalOf(req);
     if (permission === 'public') return true;
     if (!principal) throw new AuthError('UNAUTHENTICATED', `${field} requires signing in or an API key`);
-    if (!roleHas(principal.role, permission)) throw new AuthError('FORBIDDEN', `${field} needs ${permission}; role ${principal.role} lacks it`);
+    if (!principalHas(principal, permission)) {
+      throw new AuthError('FORBIDDEN', principal.scopes ? `${field} needs ${permission}; this API key is scoped to ${principal.scopes.join(', ')}` : `${field} needs ${permission}; role ${principal.role} lacks it`);
+    }
     return true;
   }
 

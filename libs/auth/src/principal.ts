@@ -6,4 +6,6 @@ export interface Principal {
   id: string;
   role: Role;
   label: string;
+  /** API keys only: the permissions the key is restricted to (absent: everything its role has). */
+  scopes?: readonly string[];
 }

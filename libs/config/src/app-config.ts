@@ -37,6 +37,18 @@ export class AppConfig {
     batchSize: number;
     sendLeaseMs: number;
   };
+  /** API hardening: CORS, body size, GraphQL cost limits, rate limits (apps/api/src/security). */
+  readonly security: {
+    /** true: any origin; false: none; else the listed origins. */
+    corsOrigins: boolean | string[];
+    bodyLimitBytes: number;
+    graphqlMaxDepth: number;
+    graphqlMaxComplexity: number;
+    rateLimit: { perApiKey: number; perIp: number; windowSeconds: number };
+    trustProxyHops: number;
+  };
+  /** Console sessions: access token and refresh token lifetimes. */
+  readonly auth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
 
   constructor(raw: RawConfig, authSecret: string) {
     this.env = raw.NODE_ENV;
@@ -76,6 +88,16 @@ export class AppConfig {
       batchSize: raw.ALERTS_BATCH_SIZE,
       sendLeaseMs: raw.ALERTS_SEND_LEASE_MS,
     };
+    const origins = raw.CORS_ORIGINS?.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+    this.security = {
+      corsOrigins: origins === undefined || origins.length === 0 ? raw.NODE_ENV !== 'production' : origins.includes('*') ? true : origins,
+      bodyLimitBytes: raw.HTTP_BODY_LIMIT_BYTES,
+      graphqlMaxDepth: raw.GRAPHQL_MAX_DEPTH,
+      graphqlMaxComplexity: raw.GRAPHQL_MAX_COMPLEXITY,
+      rateLimit: { perApiKey: raw.RATE_LIMIT_PER_API_KEY, perIp: raw.RATE_LIMIT_PER_IP, windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS },
+      trustProxyHops: raw.TRUST_PROXY_HOPS,
+    };
+    this.auth = { accessTokenTtlSeconds: raw.AUTH_ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: raw.AUTH_REFRESH_TOKEN_TTL_SECONDS };
   }
 
   get embeddedDatabase(): boolean {

@@ -67,6 +67,22 @@ export const configSchema = z.object({
   ALERTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
   /** How long an alert attempt that was handed to the channel may stay unrecorded before another run takes it over (the previous outcome is then unknown: sent again with the same Message-ID / webhook-id). */
   ALERTS_SEND_LEASE_MS: z.coerce.number().int().min(500).max(3600000).default(120000),
+  /** API hardening (apps/api/src/security). CORS_ORIGINS: comma-separated origins allowed to call the API from a browser; '*' any; unset: any outside production, none in production. */
+  CORS_ORIGINS: z.string().trim().optional(),
+  /** Largest JSON request body in bytes (413 PAYLOAD_TOO_LARGE beyond). */
+  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** GraphQL: deepest selection nesting and largest cost (one point per selected field) a single operation may have. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(1000000).default(2000),
+  /** Requests per RATE_LIMIT_WINDOW_SECONDS per API key and per client IP (0 disables that limit). Shared across API processes through Redis when REDIS_URL is set; per process otherwise. */
+  RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).default(6000),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  /** Express 'trust proxy' setting: hops of reverse proxies whose X-Forwarded-For is trusted for the client IP (0: none). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Lifetime of a console session's bearer token, and of the refresh token that renews it (refreshSession). */
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(3600),
+  AUTH_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86400).default(14 * 86400),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

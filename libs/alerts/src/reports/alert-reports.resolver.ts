@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequirePermission, roleHas, type Principal } from '@app/auth';
+import { CurrentPrincipal, RequirePermission, principalHas, type Principal } from '@app/auth';
 import { PageArgs, pageBounds, type Page } from '@app/pagination';
 import { AlertDeliveryModel, AlertSubscriptionModel } from '../alert.model.js';
 import { toAlertDeliveryModel, toSubscriptionModel } from '../alerts.mapper.js';
@@ -9,7 +9,7 @@ import { AlertReportsService } from './alert-reports.service.js';
 
 /** An email address is personal data: masked for roles without pii:read (as candidates' names and emails are). */
 function masked(s: AlertSubscriptionModel, who: Principal | undefined): AlertSubscriptionModel {
-  if (s.email === null || (who && roleHas(who.role, 'pii:read'))) return s;
+  if (s.email === null || (who && principalHas(who, 'pii:read'))) return s;
   return { ...s, email: '•••' };
 }
 
