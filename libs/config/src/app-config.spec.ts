@@ -63,4 +63,18 @@ describe('loadConfig', () => {
     expect(c.embeddedDatabase).toBe(true);
     expect(c.usesRedis).toBe(false);
   });
+
+  it('security: CORS open outside production and closed in production unless CORS_ORIGINS lists origins; limits parsed', () => {
+    const prod = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir() }).security).toEqual({
+      corsOrigins: true, bodyLimitBytes: 5 * 1024 * 1024, graphqlMaxDepth: 12, graphqlMaxComplexity: 2000,
+      rateLimit: { perApiKey: 60000, perIp: 3000, windowSeconds: 60 }, trustProxyHops: 0,
+    });
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), ...prod }).security.corsOrigins).toBe(false);
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), ...prod, CORS_ORIGINS: 'https://a.example.com/, https://b.example.com' }).security.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), ...prod, CORS_ORIGINS: '*' }).security.corsOrigins).toBe(true);
+    expect(fail({ GRAPHQL_MAX_DEPTH: '1' }).message).toMatch(/^config: GRAPHQL_MAX_DEPTH /);
+    expect(fail({ RATE_LIMIT_PER_IP: '-5' }).message).toMatch(/^config: RATE_LIMIT_PER_IP /);
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), AUTH_ACCESS_TOKEN_TTL_SECONDS: '600' }).auth).toEqual({ accessTokenTtlSeconds: 600, refreshTokenTtlSeconds: 14 * 86400 });
+  });
 });

@@ -75,8 +75,8 @@ export const configSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(1000000).default(2000),
   /** Requests per RATE_LIMIT_WINDOW_SECONDS per API key and per client IP (0 disables that limit). Shared across API processes through Redis when REDIS_URL is set; per process otherwise. */
-  RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).default(6000),
-  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).default(60000),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(3000),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   /** Express 'trust proxy' setting: hops of reverse proxies whose X-Forwarded-For is trusted for the client IP (0: none). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
