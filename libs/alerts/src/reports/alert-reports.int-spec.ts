@@ -83,7 +83,7 @@ describe('alert reports (console lists and the PM overview)', () => {
     for (const [n, [d, type]] of events.entries()) {
       await sql.query(`INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at, ranking_id, source) VALUES ($1, $2, $3, $4, now(), $5, 'alert')`, [`e${n}`, cand, job, type, `rank-${d}`]);
     }
-  }, 120_000);
+  }, 300_000); // embedded PGlite boots and migrates slowly on a loaded machine
 
   afterAll(async () => {
     await sql?.end();

@@ -33,7 +33,7 @@ describe('experiment exposures per day', () => {
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     ({ candidates: units, jobs } = await insertUnitsAndJobs(sql, { jobs: 5, candidates: 6 }));
-  }, 120_000);
+  }, 300_000); // embedded PGlite boots and migrates slowly on a loaded machine
   afterAll(async () => {
     await sql?.end();
     await close?.();
