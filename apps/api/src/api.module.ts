@@ -4,6 +4,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AlertsModule } from '@app/alerts';
 import { AuthModule } from '@app/auth';
+import { ConnectorsModule } from '@app/connectors';
 import { IngestModule } from '@app/ingest';
 import { EvaluationModule } from '@app/evaluation';
 import { ExperimentsModule } from '@app/experiments';
@@ -35,7 +36,7 @@ export interface ApiOptions {
 }
 
 /** The API's domain modules; each brings its resolvers. */
-export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RankingModule, RetrainingModule, FairnessModule, PrivacyModule];
+export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, IngestModule, EvaluationModule, EvaluationJobsModule, TrainingModule, WebhooksModule, FeaturesModule, AlertsModule, ExperimentsModule, StatisticsModule, RankingModule, RetrainingModule, FairnessModule, PrivacyModule, ConnectorsModule];
 
 @Module({})
 export class ApiModule {

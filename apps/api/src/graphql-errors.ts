@@ -2,6 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertError } from '@app/alerts';
 import { AuthError } from '@app/auth';
+import { ConnectorError } from '@app/connectors';
 import { IngestError } from '@app/ingest';
 import { EvaluationError } from '@app/evaluation';
 import { ExperimentError } from '@app/experiments';
@@ -92,10 +93,14 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   // privacy: PII key ring
   UNKNOWN_KEY: 'FAILED_PRECONDITION',
   DECRYPT_FAILED: 'INTERNAL_SERVER_ERROR',
+  // connectors: a source URL refused by the SSRF guard, a source that could not be fetched or is over the size limit
+  BLOCKED_URL: 'BAD_USER_INPUT',
+  FETCH_FAILED: 'FAILED_PRECONDITION',
+  TOO_LARGE: 'BAD_USER_INPUT',
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError, FairnessError, PrivacyError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError, FairnessError, PrivacyError, ConnectorError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertsCoreModule } from '@app/alerts';
+import { ConnectorsCoreModule } from '@app/connectors';
 import { EvaluationJobsCoreModule } from '@app/evaluation-jobs';
 import { ExperimentsCoreModule } from '@app/experiments';
 import { FairnessCoreModule } from '@app/fairness';
@@ -19,6 +20,7 @@ import { FeaturePushPoller } from './processors/feature-push.poller.js';
 import { FeatureDriftScheduler, FeaturesProcessor } from './processors/features.processor.js';
 import { MaintenanceProcessor, MaintenanceScheduler } from './processors/maintenance.processor.js';
 import { RetrainingProcessor, RetrainingScheduler } from './processors/retraining.processor.js';
+import { SourcesProcessor, SourcesScheduler } from './processors/sources.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
 import { TrainingProcessor } from './processors/training.processor.js';
 import { WebhooksDispatchTrigger, WebhooksProcessor } from './processors/webhooks.processor.js';
@@ -29,8 +31,8 @@ export class WorkerModule {
   static register(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, RetrainingCoreModule, FairnessCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
-      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, FeaturePushPoller, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler, RetrainingProcessor, RetrainingScheduler, FairnessProcessor, FairnessAuditScheduler],
+      imports: [MarketCoreModule, SimulatorModule, TrainingCoreModule, EvaluationJobsCoreModule, WebhooksCoreModule, FeaturesCoreModule, AlertsCoreModule, ExperimentsCoreModule, RetrainingCoreModule, ConnectorsCoreModule, FairnessCoreModule, BullModule.registerQueue({ name: QueueNames.maintenance })],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, SimulationProcessor, TrainingProcessor, EvaluationProcessor, WebhooksProcessor, WebhooksDispatchTrigger, FeaturesProcessor, FeatureDriftScheduler, FeaturePushPoller, AlertsProcessor, AlertsScheduler, ExperimentsProcessor, ExperimentResultsScheduler, RetrainingProcessor, RetrainingScheduler, SourcesProcessor, SourcesScheduler, FairnessProcessor, FairnessAuditScheduler],
     };
   }
 }

@@ -1,0 +1,12 @@
+export { ConnectorsModule, ConnectorsCoreModule, connectorsResolvers } from './connectors.module.js';
+export { SourcesService, SOURCE_TYPES, SYNC_JOB, type JobSource, type SourceRun, type SourceType, type AddSourceInput, type SyncJobData, type SyncOptions } from './sources.service.js';
+export { ConnectorError, type ConnectorErrorCode } from './connectors.errors.js';
+export { xmlJobRecords, xmlFeedRows, newFeedState, XML_FEED_MAPPING, type XmlJobRecord, type FeedState } from './xml-feed.js';
+export { atsJobRow, jsonRecords, GREENHOUSE_MAPPING, LEVER_MAPPING, type AtsKind } from './ats.js';
+export { extractJobPostings, jobPostingRow, directApply } from './job-posting.js';
+export { crawlRows, newCrawlState, sitemapLocs, HostGate, type CrawlOptions, type CrawlState, type PageMemo } from './crawler.js';
+export { fetchBuffer, fetchStream, checkSourceUrl, USER_AGENT, type FetchOptions, type FetchResult } from './http-fetch.js';
+export { sanitizeDescription, descriptionText } from './html.js';
+export { parseMapping, applyMapping, JOB_FIELDS, type FieldMapping } from './mapping.js';
+export { parseSalaryText, normalizeEmploymentType, finishJobRow } from './normalize.js';
+export { parseSchedule, type RepeatOptions } from './schedule.js';
