@@ -35,6 +35,8 @@ export interface ImportRunResult {
   rejections: Rejection[];
   /** Rows per second over the whole run (validation + writes). */
   rowsPerSecond?: number;
+  /** Batch writes retried after the database connection was lost (a batch retried twice counts 2; not stored, printed by the CLI). */
+  retriedBatches?: number;
 }
 
 export interface ImportOptions {
@@ -52,6 +54,21 @@ export interface ImportOptions {
 export const MAX_GRAPHQL_ROWS = 1000;
 /** Rows per write transaction: at 5,000 the per-batch round trips cost little (1,000 was ~25% slower on 100k jobs). */
 const DEFAULT_BATCH_SIZE = 5000;
+/** A batch whose connection was lost is written again up to this many times, after 0.5, 1, 2, 4, 8 s (15.5 s in all). */
+const BATCH_RETRIES = 5;
+const RETRY_BASE_MS = 500;
+
+const CONNECTION_LOSS_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
+/**
+ * The database connection was lost (network cut, backend terminated, server unreachable): the batch's
+ * transaction never committed, so writing the batch again is safe. SQL errors (constraints, syntax) are not.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; driverError?: { code?: unknown; message?: unknown } } | null;
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  if (CONNECTION_LOSS_CODES.has(code) || code.startsWith('08')) return true;
+  return /Connection terminated|terminating connection|connection error|Connection ended|ECONNRESET|ECONNREFUSED|EPIPE|socket has been ended/i.test(`${e?.message ?? ''} ${e?.driverError?.message ?? ''}`);
+}
 type Prepared = Extract<PreparedItem, { row: unknown }>;
 
 /**
@@ -129,7 +146,13 @@ export class ImportService {
     }
     result.rejected = result.rejections.length;
     result.rejections.sort((a, b) => a.line - b.line);
-    await this.finish(result);
+    try {
+      await this.finish(result);
+    } catch (err) {
+      // The database is gone (e.g. unreachable longer than the batch retries): say what happened in one line.
+      const why = result.status === 'failed' ? `failed: ${result.error}` : `stopped after ${result.totalRows} rows`;
+      throw new IngestError('FAILED', `import run ${runId} ${why}; its status could not be recorded (${err instanceof Error ? err.message : String(err)}). Batches already written are kept: run the same import again to resume`, { runId });
+    }
     result.rowsPerSecond = Math.round(result.totalRows / Math.max((Date.now() - started) / 1000, 0.001));
     if (result.status === 'failed') throw new IngestError('FAILED', `import run ${runId} failed: ${result.error}`, { runId });
     return result;
@@ -153,10 +176,24 @@ export class ImportService {
     };
     const writeOne = async (current: Prepared[]) => {
       const write = (q: Query, copy?: CopyIn) => this.writeBatch(kind, q, current, companies, lsh, opts.source, copy);
-      const counts =
-        'transaction' in writes
-          ? await write(writes.transaction.q, writes.transaction.copy)
-          : await this.db.transaction((m) => write((sql, params) => m.query(sql, params), this.copyIn(m, writes.copySupported)));
+      let counts: BatchCounts;
+      for (let retry = 0; ; retry++) {
+        try {
+          counts =
+            'transaction' in writes
+              ? await write(writes.transaction.q, writes.transaction.copy)
+              : await this.db.transaction((m) => write((sql, params) => m.query(sql, params), this.copyIn(m, writes.copySupported)));
+          break;
+        } catch (err) {
+          // A lost connection rolled the batch's own transaction back: write it again on a new connection (the
+          // upserts are idempotent, and counts are added only after a commit). --strict's single transaction is gone.
+          if ('transaction' in writes || retry >= BATCH_RETRIES || !isConnectionLoss(err)) throw err;
+          result.retriedBatches = (result.retriedBatches ?? 0) + 1;
+          // Companies created in the rolled-back transaction do not exist: resolve them again.
+          companies.clear();
+          await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** retry));
+        }
+      }
       result.inserted += counts.inserted;
       result.updated += counts.updated;
       result.unchanged += counts.unchanged;

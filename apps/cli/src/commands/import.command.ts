@@ -15,6 +15,7 @@ function summary(r: ImportRunResult): string {
     `import run ${r.id} (${r.kind}, source ${r.source || '-'}): ${r.status}`,
     `  rows ${r.totalRows}: inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, duplicates ${r.duplicates}, rejected ${r.rejected}` + (r.rowsPerSecond ? ` (${r.rowsPerSecond} rows/s)` : ''),
   ];
+  if (r.retriedBatches) lines.push(`  database connection lost: batch writes retried ${r.retriedBatches} time(s) on a new connection`);
   if (r.rejections.length) {
     lines.push(r.status === 'rejected' ? '  --strict: nothing imported; bad rows:' : '  rejected rows:');
     for (const x of r.rejections.slice(0, 200)) lines.push(`    line ${x.line}${x.field ? ` [${x.field}]` : ''}: ${x.reason}`);
