@@ -144,6 +144,9 @@ describe('privacy: right to be forgotten leaves nothing of the candidate in Post
     const market = (await sql.query(`INSERT INTO sim_markets (seed, model_version, candidates, jobs, companies, days, start_at) VALUES (7, 1, 2, 4, 1, 1, now()) RETURNING id`)).rows[0].id;
     await sql.query(`INSERT INTO sim_candidate_truth (candidate_id, market_id, occupation, skills, seniority_level, salary_expectation_usd, lat, lon, remote_preference, latent) VALUES ($1, $2, 'data', ARRAY['python'], 2, 70000, 52.5, 13.4, 'no', ARRAY[0.1,0.2])`, [ID, market]);
 
+    // protected attributes (fairness audits), stored with consent
+    await sql.query(`INSERT INTO candidate_protected_attributes (candidate_id, attribute, value, consent_at) VALUES ($1, 'gender', 'female', now()), ($2, 'gender', 'male', now())`, [ID, KEEP]);
+
     // ---- features: computed and materialised by the feature store (online: Redis when configured, else Postgres)
     await app.get(ComputeService, { strict: false }).compute({ views: [...PUSH_VIEWS, 'candidate_job_match'] });
     const online = app.get(OnlineService, { strict: false });
@@ -204,6 +207,7 @@ describe('privacy: right to be forgotten leaves nothing of the candidate in Post
     expect(doc.alertSentJobs).toHaveLength(1);
     expect(doc.experimentAssignments).toEqual([expect.objectContaining({ experiment: 'privacy-exp', variant: 'b' })]);
     expect(doc.rankingLogs).toHaveLength(1);
+    expect(doc.protectedAttributes).toEqual([expect.objectContaining({ attribute: 'gender', value: 'female' })]);
     const audit = await graphql<any>(app, `{ auditLog(filter: { action: "candidate.export" }) { totalCount items { actor subject detail } } }`, {}, admin);
     expect(audit.data.auditLog.items[0]).toMatchObject({ subject: `candidate:${ID}`, actor: 'admin@matchlab.local' });
     expect(JSON.parse(audit.data.auditLog.items[0].detail).sections.interactions).toBe(4);
@@ -251,7 +255,7 @@ describe('privacy: right to be forgotten leaves nothing of the candidate in Post
     process.stdout.write(`privacy scan before deletion: ${before.tables} tables / ${before.columns} columns scanned; candidate found in ${tablesBefore.size} tables: ${[...tablesBefore].sort().join(', ')}` +
       (redisBefore ? `; Redis: ${redisBefore.keys} keys scanned, ${redisBefore.hits.length} hold the candidate (${redisBefore.hits.map((h) => h.where.replace(prefix, '<prefix>')).join(', ')})` : '; Redis: not configured (online store and key-value store on Postgres)') + '\n');
     // the scan sees the candidate wherever it was seeded (so its "nothing found" afterwards means something)
-    for (const t of ['candidates', 'resumes', 'interactions', 'feature_rows', 'alert_subscriptions', 'alert_deliveries', 'alert_sent_jobs', 'alert_suppressions', 'experiment_assignments', 'experiment_rankings', 'ranking_logs', 'candidate_activity', 'candidate_profile_changes', 'sim_candidate_truth', 'audit_log']) {
+    for (const t of ['candidates', 'resumes', 'interactions', 'feature_rows', 'alert_subscriptions', 'alert_deliveries', 'alert_sent_jobs', 'alert_suppressions', 'experiment_assignments', 'experiment_rankings', 'ranking_logs', 'candidate_activity', 'candidate_profile_changes', 'sim_candidate_truth', 'candidate_protected_attributes', 'audit_log']) {
       expect([...tablesBefore]).toContain(t);
     }
     if (redisBefore) {
@@ -260,13 +264,13 @@ describe('privacy: right to be forgotten leaves nothing of the candidate in Post
     } else {
       for (const t of ['feature_online', 'kv_entries', 'kv_messages']) expect([...tablesBefore]).toContain(t);
     }
-    const keepBefore = (await sql.query(`SELECT (SELECT count(*) FROM interactions WHERE candidate_id = $1)::int AS i, (SELECT count(*) FROM resumes WHERE candidate_id = $1)::int AS r, (SELECT count(*) FROM experiment_assignments WHERE unit_id = $1::text)::int AS a`, [KEEP])).rows[0];
+    const keepBefore = (await sql.query(`SELECT (SELECT count(*) FROM interactions WHERE candidate_id = $1)::int AS i, (SELECT count(*) FROM resumes WHERE candidate_id = $1)::int AS r, (SELECT count(*) FROM experiment_assignments WHERE unit_id = $1::text)::int AS a, (SELECT count(*) FROM candidate_protected_attributes WHERE candidate_id = $1)::int AS p`, [KEEP])).rows[0];
 
     const res = await graphql<any>(app, `mutation($id: ID!) { deleteCandidate(id: $id, reason: "data subject request") { erasureId removed { table rows } } }`, { id: ID }, admin);
     expect(res.errors).toBeUndefined();
     const removed = Object.fromEntries(res.data.deleteCandidate.removed.map((r: any) => [r.table, r.rows]));
     process.stdout.write(`privacy erasure ${res.data.deleteCandidate.erasureId} removed: ${JSON.stringify(removed)}\n`);
-    expect(removed).toMatchObject({ candidates: 1, resumes: 1, interactions: 4, alert_subscriptions: 1, alert_deliveries: 1, alert_sent_jobs: 1, alert_suppressions: 1, experiment_assignments: 1, experiment_rankings: 1, experiment_exposures: 2, ranking_logs: 1 });
+    expect(removed).toMatchObject({ candidates: 1, resumes: 1, interactions: 4, alert_subscriptions: 1, alert_deliveries: 1, alert_sent_jobs: 1, alert_suppressions: 1, experiment_assignments: 1, experiment_rankings: 1, experiment_exposures: 2, ranking_logs: 1, candidate_protected_attributes: 1 });
 
     const after = await scanPostgres(sql);
     const redisAfter = redisUrl ? await scanRedis(redisUrl) : null;
@@ -276,7 +280,7 @@ describe('privacy: right to be forgotten leaves nothing of the candidate in Post
     // exposure rows carry no candidate column: gone with their ranking
     expect((await sql.query(`SELECT count(*)::int AS n FROM experiment_exposures WHERE ranking_seq = $1`, [exposureSeq])).rows[0].n).toBe(0);
     // the bystander keeps everything
-    const keepAfter = (await sql.query(`SELECT (SELECT count(*) FROM interactions WHERE candidate_id = $1)::int AS i, (SELECT count(*) FROM resumes WHERE candidate_id = $1)::int AS r, (SELECT count(*) FROM experiment_assignments WHERE unit_id = $1::text)::int AS a`, [KEEP])).rows[0];
+    const keepAfter = (await sql.query(`SELECT (SELECT count(*) FROM interactions WHERE candidate_id = $1)::int AS i, (SELECT count(*) FROM resumes WHERE candidate_id = $1)::int AS r, (SELECT count(*) FROM experiment_assignments WHERE unit_id = $1::text)::int AS a, (SELECT count(*) FROM candidate_protected_attributes WHERE candidate_id = $1)::int AS p`, [KEEP])).rows[0];
     expect(keepAfter).toEqual(keepBefore);
     expect(keepAfter.i).toBe(4);
     // feature_rows stays append-only outside an erasure

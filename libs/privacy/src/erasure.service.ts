@@ -28,7 +28,8 @@ const rowsOf = (r: unknown): number => (Array.isArray(r) && typeof r[1] === 'num
  * Right to be forgotten and data export for one candidate. Erasure runs in one transaction over every table that
  * holds the candidate (profile, resumes, offline and Postgres-online features, interactions, experiment assignments
  * and exposure logs, ranking logs, alert subscriptions, deliveries, sent-jobs ledger, suppression entries of their
- * addresses, activity outbox, profile-change log, simulator truth, evaluation user lists, idempotency records), then
+ * addresses, activity outbox, profile-change log, simulator truth, protected attributes (fairness audits), evaluation
+ * user lists, idempotency records), then
  * removes the candidate's keys from Redis (online features, idempotency records). A tombstone keeps only a hash of
  * the source reference; audit entries about the candidate are pseudonymised to the tombstone.
  */
@@ -85,6 +86,7 @@ export class ErasureService {
       await run('candidate_activity', `DELETE FROM candidate_activity WHERE candidate_id = $1`);
       await run('candidate_profile_changes', `DELETE FROM candidate_profile_changes WHERE candidate_id = $1`);
       await run('sim_candidate_truth', `DELETE FROM sim_candidate_truth WHERE candidate_id = $1`);
+      await run('candidate_protected_attributes', `DELETE FROM candidate_protected_attributes WHERE candidate_id = $1`);
       // Evaluations keep their per-user value arrays aligned with user_ids: the id is replaced, not removed.
       await run('evaluations', `UPDATE evaluations SET user_ids = array_replace(user_ids, $1::text, 'erased') WHERE $1::text = ANY(user_ids)`);
       await run('evaluation_shards', `UPDATE evaluation_shards SET input = jsonb_set(input, '{users}', (SELECT COALESCE(jsonb_agg(CASE WHEN u #>> '{}' = $1 THEN '"erased"'::jsonb ELSE u END), '[]'::jsonb) FROM jsonb_array_elements(input->'users') u))
@@ -177,6 +179,7 @@ export class ErasureService {
       alertSentJobs: await q('alert_sent_jobs', `SELECT job_id::text AS job_id, delivery_id::text AS delivery_id, position, sent_at FROM alert_sent_jobs WHERE candidate_id = $1 ORDER BY sent_at`),
       experimentAssignments: await q('experiment_assignments', `SELECT e.key AS experiment, a.phase, a.variant, a.assigned_at FROM experiment_assignments a JOIN experiments e ON e.id = a.experiment_id WHERE a.unit_id = $1`),
       experimentExposures: await q('experiment_rankings', `SELECT r.ranking_id, e.key AS experiment, r.variant, r.served_at, r.items FROM experiment_rankings r JOIN experiments e ON e.id = r.experiment_id WHERE r.unit_id = $1 ORDER BY r.seq`),
+      protectedAttributes: await q('candidate_protected_attributes', `SELECT attribute, value, consent_at, recorded_at FROM candidate_protected_attributes WHERE candidate_id = $1 ORDER BY attribute`),
       rankingLogs: await q('ranking_logs', `SELECT ranking_id, channel, model_ref, model_version, experiment_key, variant, items, created_at FROM ranking_logs WHERE candidate_id = $1 ORDER BY created_at`),
     };
     await recordAudit(this.db, { actor, action: 'candidate.export', subject: `candidate:${id}`, detail: { sections: Object.fromEntries(Object.entries(doc).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, (v as unknown[]).length])) } });
