@@ -110,8 +110,16 @@ describe('migrations round trip (up, populate, down N, up, down to zero, up)', (
        FROM candidates c CROSS JOIN jobs j`,
     );
     await sql.query(`INSERT INTO users (email, password_hash, role) VALUES ('ops@example.org', 'x', 'admin')`);
+    // rows in later tables too, so their downs run on data: an unsubscribe interaction, a profile change (trigger),
+    // a ranking log, protected attributes and a fairness report
+    await sql.query(`INSERT INTO interactions (event_id, candidate_id, job_id, type, occurred_at) SELECT 'unsub', min(c.id), min(j.id), 'unsubscribe', now() FROM candidates c, jobs j`);
+    await sql.query(`UPDATE candidates SET skills = '{typescript,sql}' WHERE external_id = 'c0'`);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM candidate_profile_changes`)).rows[0].n).toBe(1);
+    await sql.query(`INSERT INTO ranking_logs (ranking_id, candidate_id, channel, pipeline, config, stages, items) SELECT 'r1', min(id), 'api', 'default', '{}', '[]', '[]' FROM candidates`);
+    await sql.query(`INSERT INTO candidate_protected_attributes (candidate_id, attribute, value, consent_at) SELECT id, 'gender', 'female', now() FROM candidates LIMIT 2`);
+    await sql.query(`INSERT INTO fairness_audits (attribute, trigger, window_from, window_to, flagged, report) VALUES ('gender', 'manual', now() - interval '1 day', now(), 0, '{}')`);
     const before = await counts(sql, MAIN_TABLES);
-    expect(before['interactions']).toBe(96);
+    expect(before['interactions']).toBe(97);
 
     const reverted = await down(LATEST_N);
     const expected = migrations.map((m) => new m().name!).sort((a, b) => Number(a.slice(-13)) - Number(b.slice(-13))).slice(-LATEST_N).reverse();
@@ -126,7 +134,24 @@ describe('migrations round trip (up, populate, down N, up, down to zero, up)', (
 
   it('reverts every migration down to zero (populated) and applies them all again', async () => {
     const total = migrations.length;
-    const reverted = await down(total);
+    // UnsubscribeInteraction's down refuses while unsubscribe interactions exist (by design: going back must not drop
+    // recorded behaviour silently); the failed down rolls back and leaves that migration applied.
+    const reverted: string[] = [];
+    let refused: string | null = null;
+    while (reverted.length < total) {
+      try {
+        reverted.push(...(await down(1)));
+      } catch (err) {
+        const latest: Array<{ name: string }> = await ds.query(`SELECT name FROM migrations ORDER BY timestamp DESC, id DESC LIMIT 1`);
+        expect(refused).toBeNull();
+        refused = latest[0]!.name;
+        expect(refused).toBe('UnsubscribeInteraction1764100021000');
+        expect(String((err as Error).message)).toMatch(/interactions_type_check|violated/);
+        expect((await sql.query(`SELECT count(*)::int AS n FROM interactions WHERE type = 'unsubscribe'`)).rows[0].n).toBe(1);
+        await sql.query(`DELETE FROM interactions WHERE type = 'unsubscribe'`);
+      }
+    }
+    expect(refused).toBe('UnsubscribeInteraction1764100021000');
     expect(reverted).toHaveLength(total);
     expect((await sql.query(`SELECT count(*) AS n FROM migrations`)).rows[0].n).toBe('0');
     expect(await userTables(sql)).toEqual([]);
@@ -137,6 +162,6 @@ describe('migrations round trip (up, populate, down N, up, down to zero, up)', (
     const again = await ds.runMigrations({ transaction: 'each' });
     expect(again).toHaveLength(total);
     expect(await userTables(sql)).toEqual(expect.arrayContaining(MAIN_TABLES));
-    console.log(`migrations: ${total} reverted to zero (no tables, types or functions left) and re-applied`);
+    console.log(`migrations: ${total} reverted to zero on a populated database (no tables, types or functions left; ${refused}'s down refused while an unsubscribe interaction existed, as designed) and re-applied`);
   }, 300_000);
 });
