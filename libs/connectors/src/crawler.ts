@@ -91,7 +91,7 @@ export function sitemapLocs(xml: string): { pages: string[]; sitemaps: string[] 
  * robots.txt obeyed for our user agent (Crawl-delay too), per-host interval and concurrency caps, conditional GET with
  * the validators of the last run — and yields every schema.org JobPosting found (JSON-LD and microdata).
  * A page answered 304 keeps the ids it held (they count as seen, nothing is re-imported); a page that failed keeps
- * them too, so a flaky server never expires postings. Malformed JSON-LD blocks become rejections with the reason.
+ * them too (they count as seen), so a slow or flaky page never expires its postings while the rest of the site syncs. Malformed JSON-LD blocks become rejections with the reason.
  */
 export function crawlRows(source: { startUrls?: string[]; sitemap?: string | null }, mapping: FieldMapping, opts: CrawlOptions, state: CrawlState): RowSource {
   return async function* () {
@@ -154,7 +154,6 @@ export function crawlRows(source: { startUrls?: string[]; sitemap?: string | nul
         res = await gate.run(new URL(url).host, () => fetchBuffer(url, { ...fetchOpts, etag: memo?.etag, lastModified: memo?.lastModified, accept: 'text/html,application/xhtml+xml' }));
       } catch (err) {
         state.skipped.push({ url, reason: (err as Error).message });
-        state.truncated ??= `some pages could not be fetched (${(err as Error).message})`;
         keepIds(url);
         return rows;
       }

@@ -153,7 +153,7 @@ export class SourcesService {
 
   async setEnabled(ref: string, enabled: boolean): Promise<JobSource> {
     const s = await this.get(ref);
-    const [row] = await this.db.query(`UPDATE job_sources SET enabled = $2, updated_at = now() WHERE id = $1 RETURNING *`, [s.id, enabled]);
+    const [row] = updated(await this.db.query(`UPDATE job_sources SET enabled = $2, updated_at = now() WHERE id = $1 RETURNING *`, [s.id, enabled]));
     const source = toSource(row);
     await this.schedule(source);
     return source;
@@ -234,7 +234,7 @@ export class SourcesService {
       const read = await this.rowsOf(s, state, opts);
       let result: ImportRunResult | null = null;
       if (read.rows) {
-        result = await this.imports.importRows('jobs', read.rows, { source: s.name, sourceName: `source:${s.name} ${s.url ?? s.file ?? s.startUrls[0] ?? ''}`.slice(0, 500), format: s.type, onProgress: progress });
+        result = await this.imports.importRows('jobs', read.rows, { source: s.name, sourceName: `source:${s.name} ${s.url ?? s.file ?? s.startUrls[0] ?? ''}`.slice(0, 500), format: s.type === 'career_pages' ? 'jsonld' : s.type === 'xml_feed' ? 'xml' : 'json', onProgress: progress });
       }
       const complete = !read.feed.truncated && !read.notModified && (result?.status ?? 'completed') === 'completed';
       const expired = await this.expire(s.name, complete ? read.feed.ids : null);
@@ -242,7 +242,7 @@ export class SourcesService {
       const unchangedUnfetched = read.notModified ? await this.activeCount(s.name) : 0;
       const rejections = (result?.rejections ?? []).map(({ line, field, reason }) => ({ line, field, reason }));
       await this.db.query(`UPDATE job_sources SET state = $2, last_run_at = now(), updated_at = now() WHERE id = $1`, [s.id, JSON.stringify(read.state)]);
-      const [row] = await this.db.query(
+      const [row] = updated(await this.db.query(
         `UPDATE job_source_runs SET status = $2, progress = $3, fetched = $4, new = $5, updated = $6, unchanged = $7, duplicates = $8, expired = $9, rejected = $10,
            rejections = $11, skipped = $12, import_run_id = $13, error = $14, finished_at = now(), duration_ms = $15 WHERE id = $1 RETURNING *`,
         [
@@ -251,7 +251,7 @@ export class SourcesService {
           result?.duplicates ?? 0, expired, rejections.length, JSON.stringify(rejections.slice(0, MAX_STORED_REJECTIONS)), JSON.stringify((crawl.skipped ?? []).slice(0, MAX_STORED_REJECTIONS)),
           result?.id ?? null, read.feed.truncated ?? null, Date.now() - started,
         ],
-      );
+      ));
       return toRun({ ...row, source_name: s.name });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -263,10 +263,10 @@ export class SourcesService {
 
   /** Postings of the source past validThrough, and (after a complete read) active ones the source no longer lists. */
   private async expire(source: string, seen: Set<string> | null): Promise<number> {
-    const byDate = await this.db.query(`UPDATE jobs SET status = 'expired', updated_at = now() WHERE source = $1 AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= now() RETURNING 1`, [source]);
+    const byDate = updated(await this.db.query(`UPDATE jobs SET status = 'expired', updated_at = now() WHERE source = $1 AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= now() RETURNING 1`, [source]));
     let n = byDate.length;
     if (seen) {
-      const gone = await this.db.query(`UPDATE jobs SET status = 'expired', updated_at = now() WHERE source = $1 AND status = 'active' AND NOT (external_id = ANY($2::text[])) RETURNING 1`, [source, [...seen]]);
+      const gone = updated(await this.db.query(`UPDATE jobs SET status = 'expired', updated_at = now() WHERE source = $1 AND status = 'active' AND NOT (external_id = ANY($2::text[])) RETURNING 1`, [source, [...seen]]));
       n += gone.length;
     }
     return n;
@@ -340,6 +340,12 @@ interface SourceState {
   etag?: string | null;
   lastModified?: string | null;
   pages?: Record<string, PageMemo>;
+}
+
+/** Rows of an UPDATE … RETURNING: TypeORM's postgres driver answers [rows, affected] for UPDATE, plain rows for SELECT/INSERT. */
+function updated(result: unknown): any[] {
+  const r = result as unknown[];
+  return Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? (r[0] as any[]) : (r as any[]);
 }
 
 function parseJson(text: string, what: string): unknown {
