@@ -138,6 +138,16 @@ describe('API security (auth completeness and hardening)', () => {
     expect(complex.body.data).toBeUndefined();
   });
 
+  it('caps every list-size argument (limit, k, logLines …) at the page maximum with BAD_USER_INPUT / PAGE_SIZE_CAP', async () => {
+    const admin = await loginAsAdmin(dev.app);
+    for (const q of ['{ jobs(limit: 501) { totalCount } }', '{ trainingJobs(limit: 100000) { id } }', '{ featureJobs(limit: 2147483647) { id } }', '{ webhookDeliveries(webhookId: "1", limit: 9999) { id } }', '{ retrainRuns(model: "jobs", limit: -5) { id } }']) {
+      const res = await graphql(dev.app, q, {}, admin);
+      expect([q, res.errors?.[0]?.extensions]).toEqual([q, expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'PAGE_SIZE_CAP', max: 500 })]);
+    }
+    const ok = await graphql<any>(dev.app, '{ jobs(limit: 500) { totalCount } trainingJobs(limit: 500) { id } }', {}, admin);
+    expect(ok.errors).toBeUndefined();
+  });
+
   it('answers an oversized body with 413 PAYLOAD_TOO_LARGE and malformed JSON with 400 MALFORMED_REQUEST, as JSON', async () => {
     const big = await post(prod.app, { query: '{ jobs { totalCount } }', variables: { pad: 'x'.repeat(10_000) } });
     expect(big.status).toBe(413);

@@ -26,7 +26,9 @@ import { FirstRun } from './first-run.js';
 import { formatGraphqlError } from './graphql-errors.js';
 import { graphqlMetricsPlugin } from './graphql-metrics.plugin.js';
 import { HealthController } from './health.controller.js';
-import { complexityLimitPlugin, depthLimitRule } from './security/graphql-limits.js';
+import { complexityLimitPlugin, depthLimitRule, pageSizeCapPlugin } from './security/graphql-limits.js';
+import { MAX_PAGE_SIZE } from '@app/pagination';
+import { hardenDateTimeScalar } from './security/strict-date-time.scalar.js';
 
 export interface ApiOptions {
   /** Also run the queue processors in this process (embedded `npm start`). */
@@ -42,6 +44,8 @@ export const apiDomainModules = [AuthModule, MarketModule, RegistryModule, Inges
 export class ApiModule {
   static forRoot(runtime: Runtime, options: ApiOptions): DynamicModule {
     const production = runtime.config.env === 'production';
+    // Dates that do not parse are refused with the input, not passed on as Invalid Date (security/strict-date-time.scalar.ts).
+    hardenDateTimeScalar();
     return {
       module: ApiModule,
       imports: [
@@ -60,7 +64,7 @@ export class ApiModule {
             formatError: formatGraphqlError,
             // Request-shape limits (apps/api/src/security): typed QUERY_TOO_DEEP / QUERY_TOO_COMPLEX before anything runs.
             validationRules: [depthLimitRule(runtime.config.security.graphqlMaxDepth)],
-            plugins: [graphqlMetricsPlugin(metrics), complexityLimitPlugin(runtime.config.security.graphqlMaxComplexity)],
+            plugins: [graphqlMetricsPlugin(metrics), complexityLimitPlugin(runtime.config.security.graphqlMaxComplexity), pageSizeCapPlugin(MAX_PAGE_SIZE)],
             context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
           }),
         }),

@@ -127,7 +127,7 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   }
   // Request-shape limits (depth, complexity) keep their own typed code and figures; Apollo wraps validation errors.
   const limitCode = (original as { extensions?: Record<string, unknown> })?.extensions?.['code'];
-  if (original instanceof GraphQLError && typeof limitCode === 'string' && (LIMIT_CODES as readonly string[]).includes(limitCode)) {
+  if (original instanceof GraphQLError && typeof limitCode === 'string' && ((LIMIT_CODES as readonly string[]).includes(limitCode) || original.extensions['reason'] === 'PAGE_SIZE_CAP')) {
     const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
     return { ...base, message: original.message, extensions };
   }
