@@ -21,6 +21,7 @@ const LIST = 10;
 const START = new Date(Date.UTC(2026, 0, 5));
 const CONTROL_AT = Date.UTC(2026, 2, 1);
 const BIASED_AT = Date.UTC(2026, 3, 1);
+const EXPOSURE_AT = Date.UTC(2026, 4, 1);
 const DAY_MS = 86_400_000;
 
 const AUDIT_FIELDS = `id attribute trigger referenceGroup flagged windowFrom windowTo
@@ -75,13 +76,13 @@ describe('fairness audit on the synthetic market with a planted bias', () => {
   });
 
   /** Serves every candidate one list at `at` and logs impressions, clicks and applies; returns the events written. */
-  async function serve(tag: string, at: number, biased: boolean): Promise<number> {
+  async function serve(tag: string, at: number, biased: boolean, womenListSize = LIST): Promise<number> {
     const mid = (j: SimMarket['jobs'][number]) => (j.salaryAnnualMin + j.salaryAnnualMax) / 2;
     const median = [...market.jobs.map(mid)].sort((a, b) => a - b)[Math.floor(JOBS / 2)]!;
     const rows: Array<[string, string, string, string, string, number, string]> = [];
     market.candidates.forEach((c, i) => {
       const pool = market.jobs.map((j, k) => ({ k, u: utility(c.truth, j.truth), j })).filter((x) => !(biased && gender(i) === 'female') || mid(x.j) < median);
-      const top = pool.sort((a, b) => b.u - a.u).slice(0, LIST);
+      const top = pool.sort((a, b) => b.u - a.u).slice(0, gender(i) === 'female' ? womenListSize : LIST);
       const events = respondToList(top.map((x) => x.u), 0, stream(SEED, 'serve', tag, i));
       const t0 = at + i * 60_000;
       for (const e of events) {
@@ -168,6 +169,20 @@ describe('fairness audit on the synthetic market with a planted bias', () => {
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const bad = await run(admin, BIASED_AT, ', rateThreshold: 2');
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  }, 120_000);
+
+  it('flags the planted exposure disparity when women are shown 6 jobs instead of 10', async () => {
+    const events = await serve('exposure', EXPOSURE_AT, false, 6);
+    const r = await run(admin, EXPOSURE_AT);
+    expect(r.errors).toBeUndefined();
+    const audit = r.data.runFairnessAudit;
+    report('exposure', events, audit);
+    const female = audit.groups.find((g: any) => g.group === 'female');
+    const exposure = female.disparities.find((d: any) => d.metric === 'exposure');
+    expect(exposure.ratio).toBeCloseTo(0.6, 12);
+    expect(exposure.flagged).toBe(true);
+    expect(female.exposureShare).toBeLessThan(female.populationShare);
+    expect(female.disparities.find((d: any) => d.metric === 'salary').flagged).toBe(false);
   }, 120_000);
 
   it('the daily job scheduler is registered on the fairness queue; the scheduled run audits every given attribute', async () => {
