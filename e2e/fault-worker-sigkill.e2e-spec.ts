@@ -15,7 +15,7 @@ const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 /**
  * A webhook alert batch whose every job is mid-flight when the worker process is SIGKILLed: the receiver has taken
  * each request (and done its work) but holds the answer. A second worker process retries the dead worker's jobs
- * (BullMQ sees them stalled once their 15 s lock lapses); each alert is sent again with the same webhook-id, the
+ * (BullMQ sees them stalled once their 15 s lock lapses; the in-flight marker is taken over after its 30 s lease); each alert is sent again with the same webhook-id, the
  * receiver dedupes it, and each delivery records the interrupted attempt. e2e/alerts-crash.e2e-spec.ts covers the
  * same fault for a large email batch.
  */
@@ -62,8 +62,10 @@ describe('fault: a worker SIGKILLed mid-job (real worker processes)', () => {
        SELECT id, 'webhook', $1, $2, 'daily', 9, 'UTC', '{}', 'active', now() - interval '1 second', 'test' FROM candidates`,
       [url, SECRET],
     );
-    // A held request must not time out before the kill; an in-flight marker may be taken over 5 s after it was set.
-    env = appEnv(db, { LOG_LEVEL: 'info', ALERTS_WEBHOOK_TIMEOUT_MS: '60000', ALERTS_SEND_LEASE_MS: '5000', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
+    // A held request must not time out before the kill. An in-flight marker may be taken over 30 s after it was set:
+    // longer than it takes to get every alert in flight (else a live worker's held alert is taken over and sent again
+    // before the kill, as designed), short enough for the test.
+    env = appEnv(db, { LOG_LEVEL: 'info', ALERTS_WEBHOOK_TIMEOUT_MS: '60000', ALERTS_SEND_LEASE_MS: '30000', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
   }, 60_000);
 
   afterAll(async () => {
@@ -88,7 +90,9 @@ describe('fault: a worker SIGKILLed mid-job (real worker processes)', () => {
     await new Promise<string>((resolve, reject) =>
       execFile('node', ['dist/apps/cli/src/main.js', 'alerts', 'run-due', '--json'], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout))),
     );
-    await until('every alert job in flight', async () => requests.length, (n) => n >= N, 90_000, 50);
+    await until('every alert job in flight', async () => requests.length, (n) => n >= N, 90_000, 50).catch((err: Error) => {
+      throw new Error(`${err.message}\nworker output:\n${first.output().slice(-3000)}`);
+    });
     const inFlight = (await sql.query(`SELECT count(*)::int AS n FROM alert_deliveries WHERE sending_at IS NOT NULL AND status IN ('pending','retrying')`)).rows[0].n as number;
     first.proc.kill('SIGKILL');
     await first.exited();
