@@ -15,6 +15,7 @@ import DeliveryIcon from '@mui/icons-material/Outbox';
 import OverviewIcon from '@mui/icons-material/Insights';
 import RankingIcon from '@mui/icons-material/FormatListNumbered';
 import FairnessIcon from '@mui/icons-material/Balance';
+import SourcesIcon from '@mui/icons-material/RssFeed';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Admin, CustomRoutes, Layout, Loading, Menu, Resource, type RaRecord } from 'react-admin';
 import { Route } from 'react-router-dom';
@@ -80,6 +81,15 @@ function FairnessPage() {
   );
 }
 
+const LazySourcesPage = lazy(() => import('./sources/SourcesPage.js'));
+function SourcesPage() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazySourcesPage />
+    </Suspense>
+  );
+}
+
 const LazyRankingDebugPage = lazy(() => import('./ranking/RankingDebugPage.js'));
 function RankingDebugPage() {
   return (
@@ -98,6 +108,7 @@ function AppMenu() {
       <Menu.ResourceItems />
       <Menu.Item to="/ranking-debug" primaryText="Ranking debug" leftIcon={<RankingIcon />} />
       <Menu.Item to="/fairness" primaryText="Fairness audits" leftIcon={<FairnessIcon />} />
+      <Menu.Item to="/sources" primaryText="Job sources" leftIcon={<SourcesIcon />} />
     </Menu>
   );
 }
@@ -143,6 +154,7 @@ export function App() {
         <Route path="/overview" element={<OverviewPage />} />
         <Route path="/ranking-debug" element={<RankingDebugPage />} />
         <Route path="/fairness" element={<FairnessPage />} />
+        <Route path="/sources" element={<SourcesPage />} />
       </CustomRoutes>
     </Admin>
   );
