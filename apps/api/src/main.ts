@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { exitOnStartupError, prepareRuntime } from '@app/runtime';
-import { createLogger, PinoNestLogger, PlatformMetrics } from '@app/telemetry';
+import { acceptRequestId, createLogger, PinoNestLogger, PlatformMetrics, requestContext } from '@app/telemetry';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiModule } from './api.module.js';
 import { httpMetricsMiddleware } from './http-metrics.js';
@@ -16,9 +17,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 // Compiled: dist/apps/api/src; under jest: apps/api/src.
 const repoRoot = resolve(here, here.includes(`${'/'}dist${'/'}`) ? '../../../..' : '../../..');
 
-export async function createApiApp(opts: { withWorker: boolean; schemaFile?: string | false; env?: NodeJS.ProcessEnv }) {
+export async function createApiApp(opts: { withWorker: boolean; schemaFile?: string | false; env?: NodeJS.ProcessEnv; logDestination?: DestinationStream }) {
   const runtime = await prepareRuntime(opts.env ?? process.env);
-  const logger = createLogger(runtime.config.logLevel, 'api');
+  const logger = createLogger(runtime.config.logLevel, 'api', opts.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.forRoot(runtime, { withWorker: opts.withWorker, schemaFile: opts.schemaFile ?? false }),
     { logger: new PinoNestLogger(logger), bodyParser: true },
@@ -28,13 +29,15 @@ export async function createApiApp(opts: { withWorker: boolean; schemaFile?: str
     pinoHttp({
       logger,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        const id = acceptRequestId(req.headers['x-request-id']) ?? randomUUID();
         res.setHeader('x-request-id', id);
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
     }),
   );
+  // The request id follows the request's async work, so jobs it enqueues carry it (libs/queue QueueInstrumentation).
+  app.use((req: { id?: unknown }, _res: unknown, next: () => void) => requestContext.run({ requestId: String(req.id) }, next));
   // Rate limits, body limit, security headers, CORS (apps/api/src/security).
   const limits = applyHttpHardening(app, runtime.config);
   const closeApp = app.close.bind(app);

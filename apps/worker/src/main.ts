@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { exitOnStartupError, prepareRuntime, RuntimeModule, type Runtime } from '@app/runtime';
-import { createLogger, PinoNestLogger, TelemetryModule } from '@app/telemetry';
+import { createLogger, PinoNestLogger, PlatformMetrics, startMetricsServer, TelemetryModule } from '@app/telemetry';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
 import { WorkerModule } from './worker.module.js';
 
 @Module({})
@@ -14,24 +15,50 @@ class WorkerAppModule {
   }
 }
 
-async function main() {
-  const runtime = await prepareRuntime();
-  const logger = createLogger(runtime.config.logLevel, 'worker');
+/**
+ * The worker process: every queue processor, plus the Prometheus listener on WORKER_METRICS_PORT (0: none). A taken
+ * port (a second worker on one host with the default) is logged, not fatal: jobs matter more than scrapes.
+ */
+export async function createWorkerApp(opts: { env?: NodeJS.ProcessEnv; logDestination?: DestinationStream } = {}) {
+  const runtime = await prepareRuntime(opts.env ?? process.env);
+  const logger = createLogger(runtime.config.logLevel, 'worker', opts.logDestination);
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(runtime), { logger: new PinoNestLogger(logger) });
+  await app.init();
+  const { workerMetricsPort, workerMetricsHost } = runtime.config.observability;
+  const metricsServer =
+    workerMetricsPort > 0
+      ? await startMetricsServer(app.get(PlatformMetrics), workerMetricsPort, workerMetricsHost).catch((err: unknown) => {
+          logger.warn({ port: workerMetricsPort, err: (err as Error).message }, 'worker /metrics listener not started; set WORKER_METRICS_PORT to a free port per worker');
+          return undefined;
+        })
+      : undefined;
+  return {
+    app,
+    runtime,
+    logger,
+    metricsPort: metricsServer?.port ?? null,
+    close: async () => {
+      await metricsServer?.close();
+      await app.close();
+      await runtime.endpoint.close();
+    },
+  };
+}
+
+async function main() {
+  const { runtime, logger, metricsPort, close } = await createWorkerApp();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker shutting down: finishing active jobs');
     setTimeout(() => process.exit(1), runtime.config.shutdownTimeoutMs).unref();
-    await app.close();
-    await runtime.endpoint.close();
+    await close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  await app.init();
-  logger.info({ queue: runtime.config.usesRedis ? 'redis' : 'postgres' }, 'Matchlab worker ready');
+  logger.info({ queue: runtime.config.usesRedis ? 'redis' : 'postgres', metricsPort }, 'Matchlab worker ready');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

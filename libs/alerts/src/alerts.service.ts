@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { lookup } from 'node:dns/promises';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
 import { QueueNames } from '@app/queue';
+import { PlatformMetrics } from '@app/telemetry';
 import { classifyResponse, generateSecret, postWebhook, sign, type PostResult } from '@app/webhooks';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -80,6 +81,7 @@ export class AlertsService implements OnModuleDestroy {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(AlertRanker) readonly ranker: AlertRanker,
     @InjectQueue(QueueNames.alerts) private readonly queue: Queue,
+    @Optional() @Inject(PlatformMetrics) private readonly metrics?: PlatformMetrics,
   ) {}
 
   onModuleDestroy(): void {
@@ -322,7 +324,9 @@ export class AlertsService implements OnModuleDestroy {
       if (composed === 'empty') return this.finish(d, 'empty', 'no new jobs in the window');
       d = { ...d, ...composed };
     }
-    return d.channel === 'email' ? this.sendEmail(d) : this.sendWebhook(d);
+    const result = d.channel === 'email' ? await this.sendEmail(d) : await this.sendWebhook(d);
+    this.metrics?.alertSends.inc({ channel: d.channel, outcome: result.outcome });
+    return result;
   }
 
   private async compose(d: DeliveryRow): Promise<Pick<DeliveryRow, 'ranking_id' | 'items' | 'body' | 'model_version' | 'variant' | 'experiment_key'> | 'empty'> {
@@ -442,6 +446,7 @@ export class AlertsService implements OnModuleDestroy {
       res = { status: null, error: (err as Error).message, durationMs: Date.now() - at.getTime() };
     }
     const kind = classifyResponse(res.status);
+    this.metrics?.webhookAttempts.inc({ source: 'alerts', outcome: res.status === null ? 'error' : kind });
     const attempt: AlertAttempt = { at: at.toISOString(), status: res.status, error: kind === 'delivered' ? null : (res.error ?? `HTTP ${res.status}`), durationMs: res.durationMs };
     if (kind === 'delivered') return this.markSent(d, attempt, res.status!);
     if (kind === 'gone') {
@@ -501,6 +506,7 @@ export class AlertsService implements OnModuleDestroy {
 
   private async finish(d: DeliveryRow, status: 'empty' | 'suppressed', reason: string): Promise<RunResult> {
     await this.db.query(`UPDATE alert_deliveries SET status = $2, last_error = $3, next_attempt_at = NULL, finished_at = clock_timestamp(), sending_at = NULL WHERE id = $1 AND status IN ('pending','retrying')`, [d.id, status, status === 'empty' ? null : reason]);
+    this.metrics?.alertSends.inc({ channel: d.channel, outcome: status });
     return { outcome: status, deliveryId: d.id, reason };
   }
 

@@ -49,6 +49,10 @@ export class AppConfig {
   };
   /** Console sessions: access token and refresh token lifetimes. */
   readonly auth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  /** Observability: the worker's Prometheus listener (port 0: off). */
+  readonly observability: { workerMetricsPort: number; workerMetricsHost: string };
+  /** Precomputed ranked lists: nightly cron ('' off), top-N per candidate and model, TTL of a stored list. */
+  readonly precompute: { cron: string; topN: number; ttlSeconds: number };
 
   constructor(raw: RawConfig, authSecret: string) {
     this.env = raw.NODE_ENV;
@@ -98,6 +102,8 @@ export class AppConfig {
       trustProxyHops: raw.TRUST_PROXY_HOPS,
     };
     this.auth = { accessTokenTtlSeconds: raw.AUTH_ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: raw.AUTH_REFRESH_TOKEN_TTL_SECONDS };
+    this.observability = { workerMetricsPort: raw.WORKER_METRICS_PORT, workerMetricsHost: raw.WORKER_METRICS_HOST };
+    this.precompute = { cron: raw.RANKED_PRECOMPUTE_CRON, topN: raw.RANKED_PRECOMPUTE_TOP_N, ttlSeconds: raw.RANKED_PRECOMPUTE_TTL_SECONDS };
   }
 
   get embeddedDatabase(): boolean {

@@ -83,6 +83,13 @@ export const configSchema = z.object({
   /** Lifetime of a console session's bearer token, and of the refresh token that renews it (refreshSession). */
   AUTH_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(3600),
   AUTH_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86400).default(14 * 86400),
+  /** Observability: the worker's Prometheus listener (GET /metrics; 0 disables). The API serves /metrics on PORT. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
+  /** Precomputed ranked lists (libs/ranking): cron of the nightly job ('' disables), list length, TTL in Redis. */
+  RANKED_PRECOMPUTE_CRON: z.string().trim().default('0 3 * * *'),
+  RANKED_PRECOMPUTE_TOP_N: z.coerce.number().int().min(1).max(200).default(50),
+  RANKED_PRECOMPUTE_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).default(36 * 3600),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

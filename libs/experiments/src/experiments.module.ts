@@ -8,13 +8,14 @@ import { ExperimentResultsResolver } from './results/experiment-results.resolver
 import { ExperimentResultsService } from './results/experiment-results.service.js';
 import { ExperimentExposuresResolver } from './results/exposures.resolver.js';
 import { ExperimentExposuresService } from './results/exposures.service.js';
+import { ExperimentSrmMetrics } from './results/srm-metrics.js';
 
 export const experimentsResolvers = [ExperimentsResolver, ExperimentResultsResolver, ExperimentExposuresResolver];
 
 /** Definitions, assignment and logging (API, worker, CLI). The `experiments` queue comes from QueueModule. */
 @Module({
   imports: [TypeOrmModule.forFeature([ExperimentAllocationEntity, ExperimentEntity, ExperimentPhaseEntity, ExperimentAssignmentEntity, ExperimentRankingEntity, ExperimentExposureEntity]), RegistryCoreModule],
-  providers: [ExperimentsService, ExperimentResultsService, ExperimentExposuresService],
+  providers: [ExperimentsService, ExperimentResultsService, ExperimentExposuresService, ExperimentSrmMetrics],
   exports: [ExperimentsService, ExperimentResultsService, ExperimentExposuresService],
 })
 export class ExperimentsCoreModule {}

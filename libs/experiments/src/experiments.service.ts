@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { INTERACTION_TYPES } from '@app/market';
 import { QueueNames } from '@app/queue';
 import { parseModelRef, RegistryService } from '@app/registry';
 import { armTargetProbabilities, offPolicyEstimate, type OffPolicyResult } from '@app/statistics';
+import { PlatformMetrics } from '@app/telemetry';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -158,6 +159,7 @@ export class ExperimentsService implements OnApplicationShutdown {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(RegistryService) private readonly registry: RegistryService,
     @InjectQueue(QueueNames.experiments) private readonly queue: Queue,
+    @Optional() @Inject(PlatformMetrics) private readonly metrics?: PlatformMetrics,
   ) {}
 
   // ---------- definitions ----------
@@ -498,6 +500,7 @@ export class ExperimentsService implements OnApplicationShutdown {
       ...(propensity !== null ? { propensity, allocationEpoch } : {}),
     };
     this.buffer.push(event);
+    this.metrics?.experimentExposures.inc({ experiment: exp.key, variant });
     if (this.buffer.length >= this.batchSize) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
     return { rankingId: event.rankingId, variant, phase: exp.phase, propensity, allocationEpoch };

@@ -10,3 +10,4 @@ export { ExperimentResultsService, type StoredResults } from './results/experime
 export { analyzeExperiment, ANALYSED_METRICS, type ExperimentAnalysis, type MetricComparison, type TimeSeriesPoint, type UnitDayRow, type AnalysisInput } from './results/experiment-analysis.js';
 export { analyzeInterleaving, composeInterleavedList, interleavingSeed, INTERLEAVED_VARIANT, EXPERIMENT_TYPES, type ExperimentType, type InterleavingAnalysis, type InterleavingVariantResult, type InterleavingVsControl, type CreditedList, type InterleavedList } from './interleaving.js';
 export { BANDIT_DEFAULTS, BANDIT_REWARDS, banditUnitDraw, checkBanditConfig, computeAllocation, isBanditProblem, pickArm, thompsonSeed, type ArmAllocation, type ArmCounts, type BanditConfig, type BanditProblem, type BanditReward } from './bandit.js';
+export { ExperimentSrmMetrics } from './results/srm-metrics.js';

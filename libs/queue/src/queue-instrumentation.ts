@@ -1,16 +1,21 @@
 import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
-import { PlatformMetrics } from '@app/telemetry';
+import { currentRequestId, PlatformMetrics } from '@app/telemetry';
 import type { Job, Queue } from 'bullmq';
 import { QueueNames } from './queue-names.js';
 
 /**
  * Feeds queue metrics to Prometheus: job outcomes and processing time from every processor in this
  * process, and queue depth (read when /metrics is scraped) for every queue this process knows.
+ *
+ * Request ids: a job added while an API request is handled gets the request's id as `data.requestId` (every queue
+ * of this process is wrapped once), and the worker that processes it logs start and end with that id.
  */
 @Injectable()
 export class QueueInstrumentation implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Jobs');
+
   constructor(
     @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
@@ -28,8 +33,15 @@ export class QueueInstrumentation implements OnApplicationBootstrap {
         continue; // not started in this process
       }
       const queue = worker.name;
-      worker.on('completed', (job: Job) => this.observe(queue, 'completed', job));
-      worker.on('failed', (job: Job | undefined) => this.observe(queue, 'failed', job));
+      worker.on('active', (job: Job) => this.log(queue, 'started', job));
+      worker.on('completed', (job: Job) => {
+        this.observe(queue, 'completed', job);
+        this.log(queue, 'completed', job);
+      });
+      worker.on('failed', (job: Job | undefined, err: Error) => {
+        this.observe(queue, 'failed', job);
+        if (job) this.log(queue, 'failed', job, err);
+      });
     }
     const queues = Object.values(QueueNames)
       .map((name) => {
@@ -40,6 +52,7 @@ export class QueueInstrumentation implements OnApplicationBootstrap {
         }
       })
       .filter((q): q is Queue => q !== undefined);
+    for (const q of queues) carryRequestId(q);
     this.metrics.onQueueDepthScrape(async () => {
       const rows: Array<{ queue: string; state: string; count: number }> = [];
       for (const q of queues) {
@@ -50,8 +63,36 @@ export class QueueInstrumentation implements OnApplicationBootstrap {
     });
   }
 
+  /** Jobs an API request caused are logged at info with its request id; the rest (fan-out, schedules) at debug. */
+  private log(queue: string, event: 'started' | 'completed' | 'failed', job: Job, err?: Error): void {
+    const requestId = (job.data as { requestId?: unknown } | undefined)?.requestId;
+    const fields = { msg: `job ${event}`, queue, jobId: job.id, jobName: job.name, requestId: typeof requestId === 'string' ? requestId : undefined, attempt: job.attemptsMade, ...(err ? { err: err.message } : {}) };
+    if (event === 'failed') this.logger.warn(fields);
+    else if (fields.requestId) this.logger.log(fields);
+    else this.logger.debug(fields);
+  }
+
   private observe(queue: string, outcome: 'completed' | 'failed', job: Job | undefined): void {
     this.metrics.queueJobs.inc({ queue, outcome });
     if (job?.processedOn && job.finishedOn) this.metrics.queueJobDuration.observe({ queue }, (job.finishedOn - job.processedOn) / 1000);
+    if (job?.processedOn && job.timestamp) this.metrics.queueJobWait.observe({ queue }, Math.max(0, job.processedOn - Math.max(job.timestamp + (job.opts?.delay ?? 0), 0)) / 1000);
   }
+}
+
+const WRAPPED = Symbol('matchlab.requestId');
+
+/** Adds the current API request id (if any) to the data of every job this queue instance adds. */
+function carryRequestId(queue: Queue): void {
+  const q = queue as Queue & { [WRAPPED]?: true };
+  if (q[WRAPPED]) return;
+  q[WRAPPED] = true;
+  const withId = (data: unknown): unknown => {
+    const requestId = currentRequestId();
+    if (!requestId || data === null || typeof data !== 'object' || Array.isArray(data) || 'requestId' in data) return data;
+    return { ...data, requestId };
+  };
+  const add = q.add.bind(q);
+  const addBulk = q.addBulk.bind(q);
+  q.add = ((name: string, data: unknown, opts?: unknown) => add(name, withId(data) as never, opts as never)) as typeof q.add;
+  q.addBulk = ((jobs: Array<{ name: string; data: unknown; opts?: unknown }>) => addBulk(jobs.map((j) => ({ ...j, data: withId(j.data) })) as never)) as typeof q.addBulk;
 }

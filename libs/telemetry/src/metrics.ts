@@ -67,6 +67,57 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
+  readonly queueJobWait = new Histogram({
+    name: 'matchlab_queue_job_wait_seconds',
+    help: 'Time a job waited in its queue before a worker picked it up, by queue',
+    labelNames: ['queue'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 3600],
+    registers: [this.registry],
+  });
+
+  readonly rankedListCache = new Counter({
+    name: 'matchlab_ranked_list_cache_requests_total',
+    help: 'rankedJobs lookups in the precomputed ranked-list cache by outcome (hit, miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rankedListPrecomputed = new Counter({
+    name: 'matchlab_ranked_list_precomputed_total',
+    help: 'Ranked lists written to the precompute cache, by model reference',
+    labelNames: ['model_ref'] as const,
+    registers: [this.registry],
+  });
+
+  readonly modelLoadDuration = new Histogram({
+    name: 'matchlab_model_load_duration_seconds',
+    help: 'Time to load a registry model version into serving (artifact read, checksum, deserialisation), by model and strategy',
+    labelNames: ['model', 'strategy', 'outcome'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly alertSends = new Counter({
+    name: 'matchlab_alert_sends_total',
+    help: 'Alert delivery attempts by channel (email, webhook) and outcome (sent, retry, failed, empty, suppressed, skipped)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookAttempts = new Counter({
+    name: 'matchlab_webhook_attempts_total',
+    help: 'Outbound webhook HTTP attempts by source (registry webhooks, alert webhooks) and outcome (delivered, retry, gone, error)',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly experimentExposures = new Counter({
+    name: 'matchlab_experiment_exposures_total',
+    help: 'Served rankings logged as experiment exposures, by experiment and variant',
+    labelNames: ['experiment', 'variant'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'matchlab_' });
   }

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { KeyValueStore } from '@app/kv';
 import { CANDIDATE_ACTIVITY_CHANNEL, JobEntity, type CandidateActivity } from '@app/market';
 import { loadRecommender, STRATEGY_NAMES, type CandidateQuery, type Recommender, type StrategyName } from '@app/recsys';
+import { PlatformMetrics } from '@app/telemetry';
 import { parseModelRef, REGISTRY_EVENTS_CHANNEL, RegistryService, type ModelVersionEntity, type RegistryEvent } from '@app/registry';
 import { DataSource, In } from 'typeorm';
 import { candidateFeatures, INTERACTION_WEIGHTS } from './snapshot.js';
@@ -88,6 +89,7 @@ export class ModelServing implements OnModuleDestroy {
     @Inject(KeyValueStore) private readonly kv: KeyValueStore,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SnapshotService) private readonly snapshots: SnapshotService,
+    @Optional() @Inject(PlatformMetrics) private readonly metrics?: PlatformMetrics,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -255,6 +257,7 @@ export class ModelServing implements OnModuleDestroy {
   private load(modelName: string, version: ModelVersionEntity): Promise<ServedModel> {
     let loading = this.versions.get(version.id);
     if (!loading) {
+      const started = performance.now();
       loading = (async () => {
         const bytes = await this.registry.loadArtifact(version); // verifies the checksum
         const strategy = (STRATEGY_NAMES as readonly string[]).includes(version.strategy) ? (version.strategy as StrategyName) : undefined;
@@ -275,7 +278,11 @@ export class ModelServing implements OnModuleDestroy {
         };
       })();
       this.versions.set(version.id, loading);
-      loading.catch(() => this.versions.delete(version.id));
+      const observe = (outcome: string) => this.metrics?.modelLoadDuration.observe({ model: modelName, strategy: version.strategy, outcome }, (performance.now() - started) / 1000);
+      loading.then(() => observe('loaded'), () => {
+        observe('failed');
+        this.versions.delete(version.id);
+      });
     }
     return loading;
   }

@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { QueueNames } from '@app/queue';
+import { PlatformMetrics } from '@app/telemetry';
 import { REGISTRY_EVENT_TYPES, type RegistryEvent } from '@app/registry';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -44,6 +45,7 @@ export class WebhooksService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AppConfig) private readonly config: AppConfig,
     @InjectQueue(QueueNames.webhooks) private readonly queue: Queue,
+    @Optional() @Inject(PlatformMetrics) private readonly metrics?: PlatformMetrics,
   ) {}
 
   async create(input: CreateWebhook, actor: string): Promise<{ webhook: WebhookView; secret: string }> {
@@ -201,6 +203,7 @@ export class WebhooksService {
       result = { status: null, error: (err as Error).message, durationMs: Date.now() - at.getTime() };
     }
     const kind = classifyResponse(result.status);
+    this.metrics?.webhookAttempts.inc({ source: 'registry', outcome: result.status === null ? 'error' : kind });
     const error = kind === 'delivered' ? null : (result.error ?? `HTTP ${result.status}${result.responseSnippet ? `: ${result.responseSnippet.slice(0, 200)}` : ''}`);
     const record: AttemptRecord = { at: at.toISOString(), status: result.status, error, durationMs: result.durationMs };
     let status: DeliveryStatus;
