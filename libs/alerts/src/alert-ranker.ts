@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { ExperimentsService } from '@app/experiments';
 import { candidateFeatures, ModelServing, SnapshotService } from '@app/training';
@@ -8,6 +8,7 @@ import type { JobEntity } from '@app/market';
 import { RankingService, type RankingReason, type RankJob } from '@app/ranking';
 import { matchesFilters, type AlertFilters, type WindowJob } from './compose.js';
 import type { AlertSubscriptionEntity } from './alert.entity.js';
+import { RankedListCache } from './ranked-list-cache.js';
 
 /** Which model ranks a candidate's alerts, and the experiment exposure to log with it. */
 export interface RankingAssignment {
@@ -60,6 +61,7 @@ export class AlertRanker {
     @Inject(SnapshotService) private readonly snapshots: SnapshotService,
     @Inject(ExperimentsService) private readonly experiments: ExperimentsService,
     @Inject(RankingService) readonly ranking: RankingService,
+    @Optional() @Inject(RankedListCache) readonly precomputed?: RankedListCache,
   ) {}
 
   /**
@@ -146,6 +148,12 @@ export class AlertRanker {
     if (assignment.type === 'interleaving' && assignment.experimentKey) {
       const interleaved = await this.interleaved(candidateId, limit, filters, assignment);
       if (interleaved) return interleaved;
+    }
+    // Precomputed lists (nightly, RankedListCache): filtered, cut, logged and exposed under a fresh ranking id; a miss ranks live.
+    const cached = this.precomputed ? await this.precomputed.serve(candidateId, limit, filters, { experimentKey: assignment.experimentKey, variant: assignment.variant, modelRef: assignment.modelRef }) : null;
+    if (cached) {
+      await this.logExposure(assignment, candidateId, cached.rankingId, cached.items.map((i) => ({ jobId: String(i.job.id), score: i.score })), `${cached.model}/${cached.version}`);
+      return { rankingId: cached.rankingId, assignment, model: cached.model, version: cached.version, items: cached.items };
     }
     // The ranking pipeline (libs/ranking): candidate sources, the variant's model, business re-ranking, hard filters
     // (saved-search filters among them), explanations; the list is logged under its ranking id (rankingDebug).

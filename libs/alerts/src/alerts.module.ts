@@ -9,6 +9,7 @@ import { AlertsController } from './alerts.controller.js';
 import { AlertsResolver } from './alerts.resolver.js';
 import { AlertIdempotency } from './idempotency.js';
 import { AlertsService } from './alerts.service.js';
+import { RankedListCache } from './ranked-list-cache.js';
 import { AlertReportsResolver } from './reports/alert-reports.resolver.js';
 import { AlertReportsService } from './reports/alert-reports.service.js';
 
@@ -17,8 +18,8 @@ export const alertsResolvers = [AlertsResolver, AlertReportsResolver];
 /** Subscriptions, composition, delivery (worker, CLI, API). The `alerts` queue comes from QueueModule. */
 @Module({
   imports: [TypeOrmModule.forFeature([AlertSubscriptionEntity, AlertDeliveryEntity, AlertOwnerNoticeEntity]), TrainingCoreModule, ExperimentsCoreModule, RankingCoreModule],
-  providers: [AlertsService, AlertRanker, AlertReportsService],
-  exports: [AlertsService, AlertRanker, AlertReportsService],
+  providers: [AlertsService, AlertRanker, AlertReportsService, RankedListCache],
+  exports: [AlertsService, AlertRanker, AlertReportsService, RankedListCache],
 })
 export class AlertsCoreModule {}
 

@@ -12,3 +12,4 @@ export { renderAlertEmail } from './email-template.js';
 export { AlertMailer } from './mailer.js';
 export { renderOwnerNotice } from './owner-notice.js';
 export { verifyAlertWebhook } from './verify.js';
+export { RankedListCache, type CachedRanking, type PrecomputeTarget } from './ranked-list-cache.js';

@@ -24,6 +24,8 @@ export interface RankRequest {
   /** Alerts: the window's jobs, already scored (known = jobs the model scored; the rest rank by recency). */
   pool?: { jobs: RankJob[]; scores: ReadonlyMap<string, number>; known: ReadonlySet<string>; modelVersion: number | null };
   rankingId?: string;
+  /** Precomputation: rank without writing a ranking log (the list is logged when it is served). */
+  noLog?: boolean;
 }
 
 export interface RankedList {
@@ -321,7 +323,7 @@ export class RankingService {
       const byId = new Map(full.map((j) => [String(j.id), j]));
       for (const i of items) i.entity = byId.get(i.jobId);
     }
-    this.logs.write({
+    if (!req.noLog) this.logs.write({
       rankingId, candidateId: req.candidateId, channel: req.channel, modelRef: req.modelRef, modelVersion: served?.version ?? req.pool?.modelVersion ?? null,
       experimentKey: req.experimentKey, variant: req.variant, pipeline: pipeline.name, config: pipeline, stages: result.stages,
       items: items.map((i) => ({ jobId: i.jobId, position: i.position, score: Math.round(i.score * 1e4) / 1e4, modelScore: i.modelScore, reasons: i.reasons })),

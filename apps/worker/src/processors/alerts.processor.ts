@@ -1,6 +1,7 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AlertsService } from '@app/alerts';
+import { AlertsService, RankedListCache } from '@app/alerts';
+import { AppConfig } from '@app/config';
 import { QueueNames } from '@app/queue';
 import type { Job, Queue } from 'bullmq';
 
@@ -16,7 +17,10 @@ import type { Job, Queue } from 'bullmq';
 export class AlertsProcessor extends WorkerHost {
   private readonly logger = new Logger('AlertsProcessor');
 
-  constructor(@Inject(AlertsService) private readonly alerts: AlertsService) {
+  constructor(
+    @Inject(AlertsService) private readonly alerts: AlertsService,
+    @Inject(RankedListCache) private readonly precomputed: RankedListCache,
+  ) {
     super();
   }
 
@@ -31,6 +35,11 @@ export class AlertsProcessor extends WorkerHost {
       }
       case 'attempt':
         return this.alerts.run(job.data.deliveryId!, job.data.attempt);
+      case 'precompute-ranked': {
+        const r = await this.precomputed.precompute();
+        this.logger.log(`precomputed ${r.lists} ranked lists (${r.candidates} candidates × ${r.targets} models, ${r.skipped} skipped) in ${r.ms} ms`);
+        return r;
+      }
       default:
         throw new Error(`unknown alerts job ${job.name}`);
     }
@@ -50,10 +59,14 @@ export class AlertsScheduler implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @InjectQueue(QueueNames.alerts) private readonly queue: Queue,
     @Inject(AlertsService) private readonly alerts: AlertsService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler('alerts-tick', { every: 60_000 }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    // Nightly precomputed ranked lists (RANKED_PRECOMPUTE_CRON, '' disables).
+    if (this.config.precompute.cron) await this.queue.upsertJobScheduler('ranked-precompute', { pattern: this.config.precompute.cron }, { name: 'precompute-ranked', opts: { removeOnComplete: 20, removeOnFail: 20 } });
+    else await this.queue.removeJobScheduler('ranked-precompute');
     this.timer = setInterval(() => {
       if (this.busy) return;
       this.busy = this.alerts
