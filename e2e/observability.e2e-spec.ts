@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { ExperimentSrmMetrics } from '@app/experiments';
+import { ExperimentResultsService, ExperimentSrmMetrics, ExperimentsService } from '@app/experiments';
 import { dashboardMetricNames, exportedMetricNames } from '@app/telemetry';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -83,6 +83,28 @@ describe('observability: /metrics of API and worker, dashboards, request ids int
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('experiment exposures are counted and a planted sample-ratio mismatch shows on /metrics', async () => {
+    const experiments = api.get(ExperimentsService);
+    await experiments.create({ key: 'obs-srm', variants: [{ key: 'control', weight: 0.5, modelRef: 'jobs@champion' }, { key: 'treatment', weight: 0.5, modelRef: 'jobs/2' }], primaryMetric: 'clicks_per_unit', secondaryMetrics: [], guardrailMetrics: [] }, 'test');
+    await experiments.start('obs-srm');
+    for (let i = 0; i < 100; i++) await experiments.logRanking({ experimentKey: 'obs-srm', unitId: `u${i}`, jobIds: ['1', '2', '3'], scores: [3, 2, 1], variant: i < 70 ? 'control' : 'treatment' });
+    await experiments.flush();
+    // the worker writes the rankings from the experiments queue; then the analysis (SRM 70/30 on 50/50) is cached
+    let analysis: Awaited<ReturnType<ExperimentResultsService['analysis']>> | null = null;
+    for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+      analysis = await api.get(ExperimentResultsService).analysis('obs-srm', { refresh: true });
+      if (analysis.analysis.unitsPerVariant.reduce((n, u) => n + u.units, 0) >= 100) break;
+    }
+    expect(analysis!.analysis.srm?.flagged).toBe(true);
+    const page = (await request(api.getHttpServer()).get('/metrics').expect(200)).text;
+    expect(page).toContain('matchlab_experiment_exposures_total{experiment="obs-srm",variant="control"} 70');
+    expect(page).toContain('matchlab_experiment_exposures_total{experiment="obs-srm",variant="treatment"} 30');
+    expect(page).toContain('matchlab_experiment_srm_flagged{experiment="obs-srm",phase="1"} 1');
+    const p = Number(/matchlab_experiment_srm_p_value\{experiment="obs-srm",phase="1"\} (\S+)/.exec(page)?.[1]);
+    expect(p).toBeCloseTo(analysis!.analysis.srm!.p, 12);
+    expect(p).toBeLessThan(0.001);
+  }, 90_000);
+
   it('API and worker serve /metrics; every metric the dashboards query is exported by one of them', async () => {
     const apiPage = (await request(api.getHttpServer()).get('/metrics').expect(200)).text;
     const workerRes = await fetch(`http://127.0.0.1:${workerPort}/metrics`);
@@ -95,7 +117,7 @@ describe('observability: /metrics of API and worker, dashboards, request ids int
     expect(apiPage).toMatch(/matchlab_http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\} [1-9]/);
     expect((await fetch(`http://127.0.0.1:${workerPort}/other`)).status).toBe(404);
     // scrape-time gauges swallow read errors (a scrape must not fail): their queries must run on the real schema
-    await expect(api.get(ExperimentSrmMetrics).read()).resolves.toEqual([]);
+    expect((await api.get(ExperimentSrmMetrics).read()).map((r) => r.experiment)).toEqual(['obs-srm']);
     const exported = new Set([...exportedMetricNames(apiPage), ...exportedMetricNames(workerPage)]);
     const files = readdirSync('dashboards').filter((f) => f.endsWith('.json'));
     expect(files.length).toBe(5);
