@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import { AlertsService } from '@app/alerts';
 import { ExperimentResultsService, ExperimentSrmMetrics, ExperimentsService } from '@app/experiments';
 import { dashboardMetricNames, exportedMetricNames } from '@app/telemetry';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { DataSource } from 'typeorm';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApiApp } from '../apps/api/src/main.js';
@@ -104,6 +107,44 @@ describe('observability: /metrics of API and worker, dashboards, request ids int
     expect(p).toBeCloseTo(analysis!.analysis.srm!.p, 12);
     expect(p).toBeLessThan(0.001);
   }, 90_000);
+
+  it('alert sends and webhook attempts are counted by channel, source and outcome', async () => {
+    const receiver = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(req.url === '/ok' ? 204 : 503).end());
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const base = `http://localhost:${(receiver.address() as { port: number }).port}`;
+    try {
+      const sql = api.get(DataSource);
+      const [company] = await sql.query(`INSERT INTO companies (name, normalized_name) VALUES ('Obs', 'obs') RETURNING id`);
+      await sql.query(
+        `INSERT INTO jobs (source, external_id, company_id, title, normalized_title, skills, city, country, posted_at, content_hash)
+         VALUES ('obs', 'obs-1', $1, 'Observability Engineer', 'observability engineer', '{sql}', 'Berlin', 'DE', now() - interval '5 minutes', md5('obs-1') || '00000000')`,
+        [company.id],
+      );
+      const alerts = api.get(AlertsService);
+      const page = async () => (await request(api.getHttpServer()).get('/metrics').expect(200)).text;
+      const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+      const before = await page();
+      for (const path of ['/ok', '/fail']) {
+        const [cand] = await sql.query(`INSERT INTO candidates (source, external_id, name, consent_alerts) VALUES ('obs', $1, 'Obs', true) RETURNING id::text AS id`, [`obs${path}`]);
+        const { subscription } = await alerts.subscribe({ candidateId: cand.id, channel: 'webhook', webhookUrl: base + path, frequency: 'daily', timeZone: 'UTC', sendHour: 9 }, 'test');
+        const due = new Date(Date.now() - 1000);
+        await sql.query(`UPDATE alert_subscriptions SET next_due_at = $2 WHERE id = $1`, [subscription.id, due]);
+        expect(await alerts.processAlert(subscription.id, due.getTime())).toMatchObject({ outcome: path === '/ok' ? 'sent' : 'retry' });
+      }
+      const after = await page();
+      const delta = (series: string) => value(after, series) - value(before, series);
+      expect(delta('matchlab_alert_sends_total{channel="webhook",outcome="sent"}')).toBe(1);
+      expect(delta('matchlab_alert_sends_total{channel="webhook",outcome="retry"}')).toBe(1);
+      expect(delta('matchlab_webhook_attempts_total{source="alerts",outcome="delivered"}')).toBe(1);
+      expect(delta('matchlab_webhook_attempts_total{source="alerts",outcome="retry"}')).toBe(1);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
+  }, 60_000);
 
   it('API and worker serve /metrics; every metric the dashboards query is exported by one of them', async () => {
     const apiPage = (await request(api.getHttpServer()).get('/metrics').expect(200)).text;
