@@ -77,6 +77,9 @@ describe('precomputed ranked lists for rankedJobs', () => {
     const c = cands[0]!;
     const live = await ranked(c);
     expect(live.jobs.length).toBe(3);
+    // serving loaded the champion once: the load time is on the model-load histogram
+    const loads = (await metrics.modelLoadDuration.get()).values.filter((v) => v.metricName === 'matchlab_model_load_duration_seconds_count' && v.labels['model'] === 'jobs' && v.labels['outcome'] === 'loaded');
+    expect(loads.reduce((n, v) => n + v.value, 0)).toBe(1);
     expect((await cache.activeCandidates()).sort()).toEqual(cands.slice(1).sort());
     const before = await counts();
     const r = await cache.precompute({ candidateIds: cands });
