@@ -20,7 +20,7 @@
  *     OPE CI. Over runs: coverage. Also the bandit's expected regret against the best strategy vs uniform
  *     allocation, and its share of traffic on the best strategy day by day.
  *
- * Usage: node bench/bandit-build.mjs [--runs 20] [--seed 1] [--logging-units 3000] [--ab-units 40000] [--days 14]
+ * Usage: node bench/statistics-build.mjs bench/bandit-ope.bench.ts [--runs 20] [--seed 1] [--logging-units 3000] [--ab-units 40000] [--days 14]
  *        [--floor 0.05] [--json]
  */
 import { computeAllocation, banditUnitDraw, pickArm, thompsonSeed, type ArmCounts } from '../libs/experiments/src/bandit.js';

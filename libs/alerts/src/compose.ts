@@ -2,12 +2,9 @@
  * What goes into one alert (pure): window jobs minus expired and already-sent ones, saved-search filters,
  * near-duplicates collapsed (same company, normalised title, location), ranked by score, top k.
  */
-export interface AlertFilters {
-  keywords?: string[];
-  location?: string | null;
-  remote?: boolean | null;
-  minSalary?: number | null;
-}
+import { matchesSearch, type SearchFilters } from '@app/ranking';
+
+export type AlertFilters = SearchFilters;
 
 export interface WindowJob {
   id: string;
@@ -68,24 +65,9 @@ export function isLive(job: WindowJob, nowMs: number): boolean {
   return job.status === 'active' && (job.expiresAt === null || job.expiresAt > nowMs);
 }
 
+/** Saved-search filters on a window job: the ranking pipeline's rule, so alerts and rankedJobs filter alike. */
 export function matchesFilters(job: WindowJob, f: AlertFilters): boolean {
-  if (f.remote === true && !job.remote) return false;
-  if (f.remote === false && job.remote) return false;
-  if (f.location) {
-    const want = f.location.toLowerCase().trim();
-    const where = [job.city, job.region, job.country].filter(Boolean).map((x) => x!.toLowerCase());
-    // A remote job matches any location unless the filter also asks for on-site.
-    if (!where.some((w) => w === want || w.includes(want)) && !(job.remote && f.remote !== false)) return false;
-  }
-  if (f.minSalary !== null && f.minSalary !== undefined) {
-    const top = job.salaryAnnualMax ?? job.salaryAnnualMin;
-    if (top === null || top < f.minSalary) return false;
-  }
-  if (f.keywords && f.keywords.length > 0) {
-    const text = `${job.title} ${job.skills.join(' ')} ${job.description}`.toLowerCase();
-    if (!f.keywords.every((k) => text.includes(k.toLowerCase()))) return false;
-  }
-  return true;
+  return matchesSearch({ ...job, salaryMin: job.salaryAnnualMin, salaryMax: job.salaryAnnualMax }, f);
 }
 
 /** Window jobs an alert may contain, before ranking: live, not already sent, matching the filters. */
