@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { AuthService } from '@app/auth';
 import { RegistryService } from '@app/registry';
 import pg from 'pg';
-import { runCli } from '../../../apps/cli/src/main.js';
+import { runCliCaptured } from '../../../apps/cli/src/run-cli-captured.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
@@ -19,21 +19,7 @@ describe('audit log and the privacy CLI (candidates forget | export, audit)', ()
   let candidate: string;
 
   /** The matchlab CLI in this process, against the test database, with stdout and stderr captured. */
-  const cli = async (args: string[]) => {
-    const saved = process.env, out: string[] = [], err: string[] = [];
-    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-    process.env = { ...env };
-    process.stdout.write = ((c: string) => { out.push(String(c)); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((c: string) => { err.push(String(c)); return true; }) as typeof process.stderr.write;
-    try {
-      const code = await runCli(args);
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    } finally {
-      process.stdout.write = write.out;
-      process.stderr.write = write.err;
-      process.env = saved;
-    }
-  };
+  const cli = (args: string[]) => runCliCaptured(args, env);
   const audit = async (filter: Record<string, string>) =>
     (await graphql<any>(app, `query($f: AuditFilterInput) { auditLog(filter: $f) { totalCount items { actor action subject detail } } }`, { f: filter }, admin)).data.auditLog;
 

@@ -5,7 +5,7 @@ import { SimulatorService } from '@app/simulator';
 import { TrainingService } from '@app/training';
 import pg from 'pg';
 import { createApiApp } from '../../../apps/api/src/main.js';
-import { runCli } from '../../../apps/cli/src/main.js';
+import { runCliCaptured } from '../../../apps/cli/src/run-cli-captured.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { RetrainingService } from './retraining.service.js';
@@ -196,21 +196,7 @@ describe('retraining policies and runs (scheduler, queue, train → evaluate →
 
   it('CLI: retrain set | run --in-process | list', async () => {
     /** The matchlab CLI in this process, against the test database, with stdout and stderr captured. */
-    const cli = async (args: string[]) => {
-      const saved = process.env, out: string[] = [], err: string[] = [];
-      const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-      process.env = { ...env };
-      process.stdout.write = ((c: string) => { out.push(String(c)); return true; }) as typeof process.stdout.write;
-      process.stderr.write = ((c: string) => { err.push(String(c)); return true; }) as typeof process.stderr.write;
-      try {
-        const code = await runCli(args);
-        return { code, stdout: out.join(''), stderr: err.join('') };
-      } finally {
-        process.stdout.write = write.out;
-        process.stderr.write = write.err;
-        process.env = saved;
-      }
-    };
+    const cli = (args: string[]) => runCliCaptured(args, env);
     const set = await cli(['retrain', 'set', '--model', 'jobs-als', '--cron', '0 3 1 1 *', '--strategy', 'als', '--params', JSON.stringify(ALS), '--holdout-days', '3', '--max-drop', '1', '--json']);
     expect(set.code).toBe(0);
     expect(JSON.parse(set.stdout)).toMatchObject({ model: 'jobs-als', enabled: true, schedule: { cron: '0 3 1 1 *' }, strategy: 'als', evaluation: { holdoutDays: 3, metric: 'ndcg@10' }, gate: { maxDrop: 1 } });

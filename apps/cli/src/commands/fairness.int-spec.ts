@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { CSV_COLUMNS } from '@app/fairness';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../../e2e/support/test-database.js';
-import { runCli } from '../main.js';
+import { runCliCaptured } from '../run-cli-captured.js';
 
 const AT = Date.UTC(2026, 4, 1);
 
@@ -17,21 +17,7 @@ describe('matchlab fairness (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'matchlab-fairness-cli-'));
   let candidates: string[] = [];
 
-  const cli = async (args: string[]) => {
-    const saved = process.env, out: string[] = [], err: string[] = [];
-    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-    process.env = { ...env };
-    process.stdout.write = ((c: string) => { out.push(String(c)); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((c: string) => { err.push(String(c)); return true; }) as typeof process.stderr.write;
-    try {
-      const code = await runCli(args);
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    } finally {
-      process.stdout.write = write.out;
-      process.stderr.write = write.err;
-      process.env = saved;
-    }
-  };
+  const cli = (args: string[]) => runCliCaptured(args, env);
 
   beforeAll(async () => {
     db = await createTestDatabase('fairness_cli');
