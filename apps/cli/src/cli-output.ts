@@ -43,3 +43,23 @@ export function progressBar(label: string, total: number, enabled: boolean): Pro
     stop: () => bar.stop(),
   };
 }
+
+/** A numeric option: undefined when absent, else a finite number (an integer when asked), else a CliError naming it. */
+export function numberOption(name: string, raw: string | undefined, integer = false): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw new CliError(`INVALID_INPUT: --${name} must be ${integer ? 'an integer' : 'a number'}, got "${raw}"`);
+  return v;
+}
+
+/** A `--params` style option holding a JSON object. */
+export function jsonObjectOption(name: string, raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new CliError(`INVALID_INPUT: --${name} must be a JSON object, got ${raw}`);
+}

@@ -1,9 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
-import { checkWebhookUrl, isPrivateAddress } from '@app/webhooks';
+import { checkWebhookUrl, guardedLookup, isPrivateAddress } from '@app/webhooks';
 import { ConnectorError } from './connectors.errors.js';
 
 export const USER_AGENT = 'MatchlabBot/1.0 (+https://matchlab.example/bot; job postings crawler)';
@@ -40,17 +39,6 @@ export function checkSourceUrl(raw: string, allowPrivate: boolean): URL {
   if (!c.ok) throw new ConnectorError('BLOCKED_URL', c.reason.replace(/webhook URL/g, 'URL').replace('WEBHOOK_ALLOW_PRIVATE_URLS', 'development mode only'), { field: 'url' });
   return c.url;
 }
-
-/** dns.lookup that refuses private addresses, so the address checked is the address connected to. */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-    if (err) return callback(err, '', 0);
-    const blocked = addresses.find((a) => isPrivateAddress(a.address));
-    if (blocked) return callback(new Error(`blocked: ${hostname} resolves to a private or loopback address (${blocked.address})`), '', 0);
-    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
-};
 
 interface Opened {
   status: number;

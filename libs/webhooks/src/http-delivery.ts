@@ -80,8 +80,8 @@ export function postWebhook(target: string, body: string, headers: Record<string
   });
 }
 
-/** dns.lookup that refuses private addresses; answers in both the single and the `all: true` form. */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
+/** dns.lookup that refuses private addresses, so the address checked is the address connected to; answers in both the single and the `all: true` form. */
+export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
     if (err) return callback(err, '', 0);
     const blocked = addresses.find((a) => isPrivateAddress(a.address));

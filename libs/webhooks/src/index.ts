@@ -5,4 +5,4 @@ export { WebhookSubscriptionEntity, WebhookDeliveryEntity, type DeliveryStatus, 
 export { generateSecret, sign, verifySignature, webhookHeaders, SECRET_PREFIX } from './signing.js';
 export { retryDelayMs, classifyResponse, parseRetryAfter, MAX_RETRY_DELAY_MS } from './retry.js';
 export { checkWebhookUrl, isPrivateAddress } from './address-guard.js';
-export { postWebhook, type PostResult } from './http-delivery.js';
+export { postWebhook, guardedLookup, type PostResult } from './http-delivery.js';

@@ -10,7 +10,7 @@ import { TrainingError } from '@app/training';
 import type { Queue } from 'bullmq';
 import cliProgress from 'cli-progress';
 import { cliActor, withCliContext } from '../cli-context.js';
-import { CliError, printResult } from '../cli-output.js';
+import { CliError, printResult, numberOption } from '../cli-output.js';
 
 interface RunOptions {
   model?: string;
@@ -40,13 +40,6 @@ const asCliError = (err: unknown): never => {
   if (err instanceof EvaluationError || err instanceof RegistryError || err instanceof TrainingError) throw new CliError(err.message);
   throw err;
 };
-
-function num(name: string, raw: string | undefined, integer = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw new CliError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got "${raw}"`);
-  return v;
-}
 
 function time(name: string, raw: string | undefined): Date | undefined {
   if (raw === undefined) return undefined;
@@ -88,16 +81,16 @@ export function runRequest(o: RunOptions): EvaluationRequest {
   if (o.mode !== undefined && !['artifact', 'refit'].includes(o.mode)) throw new CliError(`--mode must be artifact or refit, got "${o.mode}"`);
   return {
     modelRef: o.model,
-    split: { kind, cutoff: time('cutoff', o.cutoff), n: num('n', o.n, true), testRatio: num('test-ratio', o.testRatio), seed: num('seed', o.seed, true) },
+    split: { kind, cutoff: time('cutoff', o.cutoff), n: numberOption('n', o.n, true), testRatio: numberOption('test-ratio', o.testRatio), seed: numberOption('seed', o.seed, true) },
     asOf: time('as-of', o.asOf),
     ks,
     metrics: o.metrics?.split(',').map((s) => s.trim()).filter(Boolean),
-    relevance: grades || o.threshold !== undefined ? { grades, threshold: num('threshold', o.threshold) } : undefined,
+    relevance: grades || o.threshold !== undefined ? { grades, threshold: numberOption('threshold', o.threshold) } : undefined,
     gain: o.gain as EvaluationRequest['gain'],
     excludeTraining: o.includeTraining ? false : undefined,
     mode: o.mode as EvaluationRequest['mode'],
-    shards: num('shards', o.shards, true),
-    timeoutSeconds: num('timeout', o.timeout, true),
+    shards: numberOption('shards', o.shards, true),
+    timeoutSeconds: numberOption('timeout', o.timeout, true),
     attachToVersion: o.attach === false ? false : undefined,
   };
 }
@@ -259,10 +252,10 @@ export function register(program: Command): void {
     .option('--limit <n>', 'at most this many (default 20)')
     .option('--json', 'print JSON')
     .action(async (opts: { model?: string; version?: string; dataset?: string; status?: string; limit?: string; json?: boolean }) => {
-      const limit = num('limit', opts.limit, true) ?? 20;
+      const limit = numberOption('limit', opts.limit, true) ?? 20;
       if (limit < 1 || limit > 500) throw new CliError('--limit must be in 1..500');
       await withCliContext([EvaluationJobsCoreModule], async (ctx) => {
-        const page = await ctx.get(EvaluationJobService).list({ model: opts.model, version: num('version', opts.version, true), datasetFingerprint: opts.dataset, status: opts.status }, { offset: 0, limit });
+        const page = await ctx.get(EvaluationJobService).list({ model: opts.model, version: numberOption('version', opts.version, true), datasetFingerprint: opts.dataset, status: opts.status }, { offset: 0, limit });
         printResult({ items: page.items.map(toEvaluationModel), totalCount: page.totalCount }, !!opts.json, () =>
           page.items.length === 0
             ? 'no evaluations'

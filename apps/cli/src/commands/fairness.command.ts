@@ -2,19 +2,12 @@ import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { auditToCsv, auditToJson, FairnessAuditService, FairnessCoreModule, FairnessError, ProtectedAttributesService, type FairnessAuditReport, type ProtectedAttributeRecord } from '@app/fairness';
 import { cliActor, withCliContext } from '../cli-context.js';
-import { CliError } from '../cli-output.js';
+import { CliError, numberOption } from '../cli-output.js';
 
 const asCliError = (err: unknown): never => {
   if (err instanceof FairnessError) throw new CliError(`${err.code}: ${err.message}`);
   throw err;
 };
-
-function num(name: string, raw: string | undefined, integer = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) throw new CliError(`INVALID_INPUT: --${name} must be ${integer ? 'an integer' : 'a number'}, got "${raw}"`);
-  return v;
-}
 
 function date(name: string, raw: string | undefined): Date | null {
   if (raw === undefined) return null;
@@ -83,7 +76,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (o: { attribute: string; from?: string; to?: string; reference?: string; rateThreshold?: string; meanGap?: string; minCandidates?: string; format: string; out?: string }) => {
       const format = checkFormat(o.format);
-      const config = { referenceGroup: o.reference, rateThreshold: num('rate-threshold', o.rateThreshold), meanGap: num('mean-gap', o.meanGap), minCandidates: num('min-candidates', o.minCandidates, true) };
+      const config = { referenceGroup: o.reference, rateThreshold: numberOption('rate-threshold', o.rateThreshold), meanGap: numberOption('mean-gap', o.meanGap), minCandidates: numberOption('min-candidates', o.minCandidates, true) };
       const report = await withCliContext([FairnessCoreModule], (ctx) => ctx.get(FairnessAuditService).run({ attribute: o.attribute, from: date('from', o.from), to: date('to', o.to), config, trigger: 'manual', createdBy: cliActor() })).catch(asCliError);
       output([report], format, o.out);
     });
@@ -95,7 +88,7 @@ export function register(program: Command): void {
     .option('--format <f>', 'table, csv or json', 'table')
     .action(async (o: { attribute?: string; limit: string; format: string }) => {
       const format = checkFormat(o.format);
-      const reports = await withCliContext([FairnessCoreModule], (ctx) => ctx.get(FairnessAuditService).list({ attribute: o.attribute, limit: num('limit', o.limit, true) })).catch(asCliError);
+      const reports = await withCliContext([FairnessCoreModule], (ctx) => ctx.get(FairnessAuditService).list({ attribute: o.attribute, limit: numberOption('limit', o.limit, true) })).catch(asCliError);
       output(reports, format, undefined);
     });
 

@@ -14,7 +14,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { withCliContext } from '../cli-context.js';
-import { CliError, printResult } from '../cli-output.js';
+import { CliError, printResult, numberOption } from '../cli-output.js';
 
 const actor = () => {
   try {
@@ -34,13 +34,6 @@ function time(name: string, raw: string | undefined): Date | undefined {
   const d = new Date(raw);
   if (Number.isNaN(d.getTime())) throw new CliError(`--${name} must be an ISO time, got "${raw}"`);
   return d;
-}
-
-function num(name: string, raw: string | undefined, integer = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) throw new CliError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got "${raw}"`);
-  return v;
 }
 
 const list = (raw: string | undefined) => (raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
@@ -153,7 +146,7 @@ function interactionSource(o: { from?: string; to?: string; positive?: string; w
   if (o.labels) return { rows: readLabels(o.labels) };
   const from = time('from', o.from), to = time('to', o.to);
   if (!from || !to) throw new CliError('give --labels FILE, or --from and --to (impressions in that window become label rows)');
-  return { interactions: { from, to, positive: list(o.positive), windowHours: num('window-hours', o.windowHours, true), limit: num('limit', o.limit, true) } };
+  return { interactions: { from, to, positive: list(o.positive), windowHours: numberOption('window-hours', o.windowHours, true), limit: numberOption('limit', o.limit, true) } };
 }
 
 export function register(program: Command): void {
@@ -195,7 +188,7 @@ export function register(program: Command): void {
     .option('--queue', 'only enqueue the job and print its id')
     .option('--json', 'print JSON')
     .action(async (o: { views?: string; asOf?: string; backfillDays?: string; stepHours?: string; refitVocabulary?: boolean; queue?: boolean; json?: boolean }) => {
-      await runJob({ kind: 'compute', createdBy: actor(), compute: { views: list(o.views), asOf: time('as-of', o.asOf)?.toISOString(), backfillDays: num('backfill-days', o.backfillDays, true), stepHours: num('step-hours', o.stepHours), refitVocabulary: o.refitVocabulary } }, o);
+      await runJob({ kind: 'compute', createdBy: actor(), compute: { views: list(o.views), asOf: time('as-of', o.asOf)?.toISOString(), backfillDays: numberOption('backfill-days', o.backfillDays, true), stepHours: numberOption('step-hours', o.stepHours), refitVocabulary: o.refitVocabulary } }, o);
     });
 
   features
@@ -273,7 +266,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { service?: string; sample?: string; json?: boolean }) => {
       await withCliContext([FeaturesCoreModule], async (ctx) => {
-        const rows = await ctx.get(DriftService).computeDrift(o.service, { sampleSize: num('sample', o.sample, true) }).catch(asCliError);
+        const rows = await ctx.get(DriftService).computeDrift(o.service, { sampleSize: numberOption('sample', o.sample, true) }).catch(asCliError);
         const f = (v: number | null) => (v === null ? '-' : v.toFixed(4));
         printResult(rows, !!o.json, () => rows.length === 0 ? 'no feature service has training statistics yet (export a training set first)' : [
           `${'service'.padEnd(22)} ${'feature'.padEnd(48)} ${'psi'.padStart(8)} ${'ks'.padStart(8)} ${'n'.padStart(6)}  drifted`,

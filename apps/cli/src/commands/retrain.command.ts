@@ -7,30 +7,12 @@ import { RetrainError, RetrainingCoreModule, RetrainingService, type RetrainPoli
 import type { Runtime } from '@app/runtime';
 import type { Queue } from 'bullmq';
 import { cliActor, withCliContext } from '../cli-context.js';
-import { CliError, printResult } from '../cli-output.js';
+import { CliError, printResult, numberOption, jsonObjectOption } from '../cli-output.js';
 
 const asCliError = (err: unknown): never => {
   if (err instanceof RetrainError || err instanceof RegistryError) throw new CliError(err.message);
   throw err;
 };
-
-function num(name: string, raw: string | undefined, integer = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) throw new CliError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got "${raw}"`);
-  return v;
-}
-
-function parseParams(raw: string | undefined): Record<string, unknown> | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const v = JSON.parse(raw) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new CliError(`--params must be a JSON object, got ${raw}`);
-}
 
 /** Whether a worker serves the retraining queue (else the run goes in this process). */
 async function workerAvailable(ctx: INestApplicationContext, runtime: Runtime): Promise<boolean> {
@@ -71,12 +53,12 @@ export function register(program: Command): void {
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const input: RetrainPolicyInput = {
         enabled: !o['disable'],
-        schedule: { ...(o['cron'] !== undefined ? { cron: String(o['cron']) } : {}), ...(o['everyMinutes'] !== undefined ? { intervalMinutes: num('every-minutes', String(o['everyMinutes']), true) } : {}) },
+        schedule: { ...(o['cron'] !== undefined ? { cron: String(o['cron']) } : {}), ...(o['everyMinutes'] !== undefined ? { intervalMinutes: numberOption('every-minutes', String(o['everyMinutes']), true) } : {}) },
         strategy: o['strategy'] as string | undefined,
-        params: parseParams(o['params'] as string | undefined),
-        trainingWindowDays: num('window-days', o['windowDays'] as string | undefined, true) ?? null,
-        evaluation: { holdoutDays: num('holdout-days', o['holdoutDays'] as string | undefined), metric: o['metric'] as string | undefined },
-        gate: { maxDrop: num('max-drop', o['maxDrop'] as string | undefined) },
+        params: jsonObjectOption('params', o['params'] as string | undefined),
+        trainingWindowDays: numberOption('window-days', o['windowDays'] as string | undefined, true) ?? null,
+        evaluation: { holdoutDays: numberOption('holdout-days', o['holdoutDays'] as string | undefined), metric: o['metric'] as string | undefined },
+        gate: { maxDrop: numberOption('max-drop', o['maxDrop'] as string | undefined) },
         drift: o['driftService'] ? { service: String(o['driftService']), features: o['driftFeatures'] ? String(o['driftFeatures']).split(',').map((s) => s.trim()).filter(Boolean) : [] } : null,
       };
       await withCliContext([RetrainingCoreModule], async (ctx) => {
@@ -136,7 +118,7 @@ export function register(program: Command): void {
       await withCliContext([RetrainingCoreModule], async (ctx) => {
         const svc = ctx.get(RetrainingService);
         if (o.model) {
-          const runs = await svc.runs(o.model, num('limit', o.limit, true) ?? 20).catch(asCliError);
+          const runs = await svc.runs(o.model, numberOption('limit', o.limit, true) ?? 20).catch(asCliError);
           printResult(runs, Boolean(o.json), () => runs.length ? runs.map(describeRun).join('\n') : `no retrain runs of ${o.model}`);
           return;
         }

@@ -8,7 +8,7 @@ import { parseJsonObject, TrainingCoreModule, TrainingError, TrainingService, ty
 import type { Queue } from 'bullmq';
 import { cliActor, withCliContext } from '../cli-context.js';
 import cliProgress from 'cli-progress';
-import { CliError, printResult } from '../cli-output.js';
+import { CliError, printResult, numberOption } from '../cli-output.js';
 
 interface TrainOptions {
   model?: string;
@@ -37,13 +37,6 @@ const asCliError = (err: unknown): never => {
   throw err;
 };
 
-function num(name: string, raw: string | undefined, integer = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) throw new CliError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got "${raw}"`);
-  return v;
-}
-
 function request(opts: TrainOptions) {
   if (!opts.model) throw new CliError('--model is required');
   let cutoff: Date | undefined;
@@ -62,8 +55,8 @@ function request(opts: TrainOptions) {
     strategy: opts.strategy,
     params,
     cutoff,
-    validationFraction: num('validation-fraction', opts.validationFraction),
-    timeoutSeconds: num('timeout', opts.timeout, true),
+    validationFraction: numberOption('validation-fraction', opts.validationFraction),
+    timeoutSeconds: numberOption('timeout', opts.timeout, true),
     includeImpressions: opts.impressions,
   };
 }
@@ -220,7 +213,7 @@ export function register(program: Command): void {
       } catch (err) {
         asCliError(err);
       }
-      const search = { ...req, method: opts.method as 'grid' | 'random', space: space as never, trials: num('trials', opts.trials, true), seed: num('seed', opts.seed, true), metric: opts.metric };
+      const search = { ...req, method: opts.method as 'grid' | 'random', space: space as never, trials: numberOption('trials', opts.trials, true), seed: numberOption('seed', opts.seed, true), metric: opts.metric };
       await startAndMaybeFollow(opts, (t, enqueue) => t.startSearch(search, cliActor(), { enqueue }));
     });
 
@@ -254,7 +247,7 @@ export function register(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ model?: string; limit?: string; json?: boolean }>();
       await withCliContext([TrainingCoreModule], async (ctx) => {
-        const jobs = await ctx.get(TrainingService).list({ model: opts.model, limit: num('limit', opts.limit, true) ?? 20 });
+        const jobs = await ctx.get(TrainingService).list({ model: opts.model, limit: numberOption('limit', opts.limit, true) ?? 20 });
         printResult(jobs, !!opts.json, () =>
           jobs.length === 0 ? 'no training jobs' : jobs.map((j) => `${j.id}  ${j.kind.padEnd(6)} ${j.model}/${j.version ?? '-'}  ${j.strategy.padEnd(10)} ${j.status.padEnd(9)} ${j.createdAt.toISOString()}`).join('\n'),
         );
