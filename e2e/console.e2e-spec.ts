@@ -88,8 +88,15 @@ describe('console in the browser', () => {
   const rowTitles = async () => (await page.locator('table tbody tr td:nth-child(1)').allTextContents()).map((t) => t.trim());
   const pageRange = () => page.locator('.MuiTablePagination-displayedRows').first().textContent();
   // The pager moves before the new rows arrive (react-admin keeps the previous page on screen meanwhile).
-  const waitForFirstRow = (title: string) =>
-    page.waitForFunction(`document.querySelector('table tbody tr td')?.textContent?.trim() === ${JSON.stringify(title)}`);
+  // Polled from the test, not with page.waitForFunction: the console's CSP forbids evaluating strings in the page.
+  const waitForFirstRow = async (title: string) => {
+    const cell = page.locator('table tbody tr td').first();
+    const end = Date.now() + 30_000;
+    while (((await cell.textContent()) ?? '').trim() !== title) {
+      if (Date.now() > end) throw new Error(`the first row never showed "${title}"`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
 
   it('asks for a sign-in, rejects a wrong password with a readable message, then signs the admin in', async () => {
     await page.goto(`${base}/console/`);
