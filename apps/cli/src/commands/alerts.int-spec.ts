@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import pg from 'pg';
 import { SmtpSink, until, WebhookReceiver } from '../../../../e2e/support/alert-sinks.js';
 import { startInProcessApi } from '../../../../e2e/support/in-process-api.js';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../../e2e/support/test-database.js';
+import { runCliCaptured } from '../run-cli-captured.js';
 
-// The built CLI (jest's global setup builds it) manages alert subscriptions, queues due alerts and replays a failed
-// delivery; a worker booted in this process delivers them to a real HTTP receiver and a real SMTP server.
-const CLI = 'dist/apps/cli/src/main.js';
-
-describe('matchlab alerts (built CLI)', () => {
+// The CLI (run in this process, as `matchlab` would with the same environment) manages alert subscriptions, queues due
+// alerts and replays a failed delivery; a worker booted in this process delivers them to a real HTTP receiver and a
+// real SMTP server.
+describe('matchlab alerts (CLI)', () => {
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;
   let close: () => Promise<void>;
@@ -17,16 +16,13 @@ describe('matchlab alerts (built CLI)', () => {
   let candidate = '';
   const smtp = new SmtpSink();
   const hook = new WebhookReceiver([410]);
-  const run = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile('node', [CLI, ...args], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-    });
+  const run = (args: string[]) => runCliCaptured(args, env);
   const json = async (args: string[]) => {
     const r = await run([...args, '--json']);
     if (r.code !== 0) throw new Error(`matchlab ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
-  // Waiting polls the database (each CLI call boots a Nest context: seconds on a loaded machine); the CLI then shows it.
+  // Waiting polls the database (each CLI call boots a Nest context); the CLI then shows it.
   const deliveryStatus = async (sub: string) => (await sql.query(`SELECT status FROM alert_deliveries WHERE subscription_id = $1 ORDER BY id DESC LIMIT 1`, [sub])).rows[0]?.status as string | undefined;
   const makeDue = (sub: string) => sql.query(`UPDATE alert_subscriptions SET next_due_at = now() WHERE id = $1`, [sub]);
 
