@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../../e2e/support/test-database.js';
+import { runCliCaptured } from '../run-cli-captured.js';
 
-// The built CLI (jest's global setup builds it) on a fresh database; no API or worker needed: the simulation writes
-// its exposure batches with the same writer the worker uses.
-const CLI = 'dist/apps/cli/src/main.js';
-
-describe('matchlab experiments and simulate experiment (built CLI)', () => {
+// The CLI, run in this process as `matchlab` would with the same environment, on a fresh database; no API or worker
+// needed: the simulation writes its exposure batches with the same writer the worker uses.
+describe('matchlab experiments and simulate experiment (CLI)', () => {
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;
-  const run = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile('node', [CLI, ...args], { env, encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-    });
+  const run = (args: string[]) => runCliCaptured(args, env);
 
   beforeAll(async () => {
     db = await createTestDatabase('cli_experiments');
