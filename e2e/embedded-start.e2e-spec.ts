@@ -47,7 +47,16 @@ describe('embedded start (no DATABASE_URL, no REDIS_URL)', () => {
       const password = /password: (\S+)/.exec(readFileSync(join(dataDir, 'admin-credentials.txt'), 'utf8'))![1];
       const login = await gql(base, `mutation { login(email: "admin@matchlab.local", password: "${password}") { token } }`);
       const token = login.data.login.token as string;
-      const counts = await gql(base, '{ candidates { totalCount } interactions(limit: 1) { totalCount } }', token);
+      // Jobs land first; the seed job goes on writing interactions (in batches) for a while. It is finished when the
+      // count stops moving: a SIGTERM before that would have to wait for it to drain.
+      let counts = await gql(base, '{ candidates { totalCount } interactions(limit: 1) { totalCount } }', token);
+      for (let stable = 0, last = -1; stable < 3 && Date.now() - started < 150_000; ) {
+        await new Promise((r) => setTimeout(r, 1000));
+        counts = await gql(base, '{ candidates { totalCount } interactions(limit: 1) { totalCount } }', token);
+        const n = counts.data.interactions.totalCount as number;
+        stable = n === last && n > 0 ? stable + 1 : 0;
+        last = n;
+      }
       expect(counts.data.candidates.totalCount).toBe(2000);
       expect(counts.data.interactions.totalCount).toBeGreaterThan(1000);
 

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { exitOnStartupError, prepareRuntime } from '@app/runtime';
 import { acceptRequestId, createLogger, PinoNestLogger, PlatformMetrics, requestContext } from '@app/telemetry';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
@@ -63,7 +63,11 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining jobs and closing pools');
-    const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+    const timer = setTimeout(() => {
+      // A running job did not finish draining in time; the queue hands it to the next worker (stalled job).
+      writeSync(2, `shutdown: jobs still running after SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}; exiting with 1\n`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     await app.close();
     await endpoint.close();
     clearTimeout(timer);
