@@ -19,6 +19,13 @@ export async function graphql<T = Record<string, any>>(
   return res.body as GraphqlResult<T>;
 }
 
+/** Like `graphql`, but any GraphQL error fails the caller (the errors in the message); returns the data. */
+export async function graphqlData<T = Record<string, any>>(app: INestApplication, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const res = await graphql<T>(app, query, variables, token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data as T;
+}
+
 export async function loginAsAdmin(app: INestApplication): Promise<string> {
   const res = await graphql<{ login: { token: string } }>(
     app,

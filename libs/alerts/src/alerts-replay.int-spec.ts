@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { SmtpSink, until, WebhookReceiver, type ReceiverScript } from '../../../e2e/support/alert-sinks.js';
-import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
+import { graphql, loginAsAdmin, graphqlData } from '../../../e2e/support/graphql-client.js';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { ALERT_MAX_ATTEMPTS } from './alert-retry.js';
@@ -27,11 +27,7 @@ describe('alert replay and owner notices', () => {
   let candidate = '';
 
   const gql = (query: string, vars: Record<string, unknown> = {}, token = admin) => graphql<any>(app, query, vars, token);
-  const ok = async (query: string, vars: Record<string, unknown> = {}, token = admin) => {
-    const res = await gql(query, vars, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data;
-  };
+  const ok = (query: string, vars: Record<string, unknown> = {}, token = admin) => graphqlData<any>(app, query, vars, token);
   const receiver = async (script: ReceiverScript[]) => {
     const r = await new WebhookReceiver(script).start();
     receivers.push(r);

@@ -6,7 +6,7 @@ import { CANDIDATE_ACTIVITY_CHANNEL } from '@app/market';
 import { PlatformMetrics } from '@app/telemetry';
 import { TrainingService } from '@app/training';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
-import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
+import { loginAsAdmin, graphqlData } from '../../../e2e/support/graphql-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { RankedListCache } from './ranked-list-cache.js';
 
@@ -21,11 +21,7 @@ describe('precomputed ranked lists for rankedJobs', () => {
   let cache: RankedListCache;
   let metrics: PlatformMetrics;
   const cands: string[] = [];
-  const gql = async (query: string, vars: Record<string, unknown> = {}) => {
-    const res = await graphql<any>(app, query, vars, admin);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data;
-  };
+  const gql = (query: string, vars: Record<string, unknown> = {}) => graphqlData<any>(app, query, vars, admin);
   const ranked = async (c: string, limit = 3) => (await gql('query($c: ID!, $l: Int!) { rankedJobs(candidateId: $c, limit: $l) { rankingId modelVersion jobs { position score job { id } } } }', { c, l: limit })).rankedJobs;
   const counts = async () => {
     const values = (await metrics.rankedListCache.get()).values;

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { SeededRng } from '@app/statistics';
 import { TrainingService } from '@app/training';
-import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
+import { graphql, loginAsAdmin, graphqlData } from '../../../e2e/support/graphql-client.js';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { ExperimentError } from './experiments.errors.js';
@@ -27,11 +27,7 @@ describe('bandit experiments', () => {
   const candidates: string[] = [];
   const jobs: string[] = [];
   const gql = (query: string, vars: Record<string, unknown> = {}) => graphql<any>(app, query, vars, admin);
-  const ok = async (query: string, vars: Record<string, unknown> = {}) => {
-    const res = await gql(query, vars);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data;
-  };
+  const ok = (query: string, vars: Record<string, unknown> = {}) => graphqlData<any>(app, query, vars, admin);
   const rankingCount = async (key: string) => Number((await sql.query('SELECT count(*) FROM experiment_rankings r JOIN experiments e ON e.id = r.experiment_id WHERE e.key = $1', [key])).rows[0].count);
   const waitRankings = async (key: string, n: number) => {
     const end = Date.now() + 30_000;

@@ -7,7 +7,7 @@ import { AlertsService } from '@app/alerts';
 import { ExperimentsService } from '@app/experiments';
 import { TrainingService } from '@app/training';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
-import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
+import { graphql, loginAsAdmin, graphqlData } from '../../../e2e/support/graphql-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 
 // The ranking pipeline end to end on a real database: a trained model (popularity) as champion, rankedJobs through the
@@ -26,11 +26,7 @@ describe('ranking pipeline', () => {
   const jobs: Record<string, string> = {};
   const company: Record<string, string> = {};
   const gqlRaw = (query: string, vars: Record<string, unknown> = {}) => graphql<any>(app, query, vars, admin);
-  const gql = async (query: string, vars: Record<string, unknown> = {}) => {
-    const res = await gqlRaw(query, vars);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data;
-  };
+  const gql = (query: string, vars: Record<string, unknown> = {}) => graphqlData<any>(app, query, vars, admin);
   const RANKED = `query($c: ID!, $n: Int!) { rankedJobs(candidateId: $c, limit: $n) { rankingId jobs { position score job { id title company { name } location { city } } reasons { code text detail } } } }`;
   const candidateRow = (city: string, region: string) => JSON.stringify([{ external_id: 'ada', name: 'Ada', city, region, country: 'DE', skills: ['SQL', 'Python'], salary_expectation: 60000, consent_training: true, consent_alerts: true }]);
 
