@@ -1,5 +1,5 @@
 // A local SMTP sink for the alert bench: accepts every message, counts mails per recipient (to detect duplicates),
-// and answers the parent's { stats: true } IPC message with the counts.
+// and answers the parent's { stats: true } IPC message with the counts ({ reset: true } zeroes them).
 import { SMTPServer } from 'smtp-server';
 
 const perRecipient = new Map();
@@ -23,6 +23,12 @@ const server = new SMTPServer({
 server.on('error', () => {});
 server.listen(0, '127.0.0.1', () => process.send({ port: server.server.address().port }));
 process.on('message', (m) => {
+  if (m?.reset) {
+    perRecipient.clear();
+    messages = 0;
+    bytes = 0;
+    process.send({ reset: true });
+  }
   if (m?.stats) {
     let duplicates = 0;
     for (const n of perRecipient.values()) if (n > 1) duplicates += n - 1;
