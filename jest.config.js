@@ -12,7 +12,7 @@ const swc = {
 export default {
   testEnvironment: 'node',
   rootDir: '.',
-  roots: ['<rootDir>/libs', '<rootDir>/apps/api', '<rootDir>/apps/worker', '<rootDir>/apps/cli', '<rootDir>/apps/console/src', '<rootDir>/e2e', '<rootDir>/migrations'],
+  roots: ['<rootDir>/libs', '<rootDir>/apps/api', '<rootDir>/apps/worker', '<rootDir>/apps/cli', '<rootDir>/apps/console/src', '<rootDir>/e2e', '<rootDir>/migrations', '<rootDir>/bench'],
   testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.tsx?$',
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   moduleNameMapper: {

@@ -102,6 +102,7 @@ const perSub = (await sql.query(`SELECT count(*)::int AS n FROM (SELECT subscrip
 // resumed as an interrupted attempt and sent again with the same Message-ID. Duplicates can only come from these.
 const interrupted = (await sql.query(`SELECT count(*)::int AS n FROM alert_deliveries WHERE interrupted_attempts > 0`)).rows[0].n;
 console.log(JSON.stringify({ subscribers: N, jobsInWindow: JOBS, workers: WORKERS, crash: !!args.crash, seconds: Number(elapsed.toFixed(1)), alertsPerSecond: Number((N / elapsed).toFixed(0)), smtp: stats, sentJobsLedger: ledger, subscriptionsWithTwoSentAlerts: perSub, interruptedDeliveries: interrupted }, null, 2));
+console.log(`BENCH_RESULT ${JSON.stringify({ name: 'alerts', subscribers: N, workers: WORKERS, crash: !!args.crash, seconds: Number(elapsed.toFixed(1)), alertsPerSecond: Number((N / elapsed).toFixed(1)), mails: stats.messages, duplicates: stats.duplicates, load: loadavg()[0] })}`);
 for (const w of workers) w.kill('SIGTERM');
 sink.kill('SIGTERM');
 await sql.end();

@@ -254,6 +254,11 @@ for (const p of ['bandit', 'uniform'] as const) {
   summary.coverage[`${p}: truth in SNIPS CI`] = rate(all.map((x) => x.truthInSnips));
 }
 summary.seconds = Number(((performance.now() - t0) / 1000).toFixed(1));
+const benchResult = {
+  name: 'bandit-ope', runs: RUNS, loggingUnits: L, abUnits: A, seconds: summary.seconds,
+  coverageSnips: summary.coverage['bandit: A/B rate in SNIPS CI'], coverageIps: summary.coverage['bandit: A/B rate in IPS CI'],
+  regretRatio: Number((summary.regret.bandit / summary.regret.uniform).toFixed(3)),
+};
 
 if (JSON_OUT) {
   console.log(JSON.stringify(summary, null, 2));
@@ -272,3 +277,4 @@ if (JSON_OUT) {
   console.log(`best strategy's serving probability by day: ${summary.bestArmProbabilityByDay.map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`best strategy's realised share by day:     ${summary.bestArmShareByDay.map((x) => x.toFixed(2)).join(' ')}`);
 }
+console.log(`BENCH_RESULT ${JSON.stringify(benchResult)}`);

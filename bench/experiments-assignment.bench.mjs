@@ -20,6 +20,7 @@ const USERS = Number(args.users ?? 200_000), ROUNDS = Number(args.rounds ?? 5);
 const dist = new URL('../dist/', import.meta.url);
 const { compileAssignment, assignCompiled } = await import(new URL('libs/experiments/src/assignment.js', dist).href);
 
+const result = { name: 'experiments-assignment', users: USERS, rounds: ROUNDS, load: loadavg()[0] }; // printed as the BENCH_RESULT line (bench/run.mjs)
 console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
 if (only.has('assignment')) {
@@ -70,6 +71,7 @@ if (only.has('assignment')) {
     console.log('|---|---|---|---|---|---|');
     console.log(`| matchlab assignCompiled | ${Math.round(best.ours).toLocaleString('en')} | ${f(lo.mean)} | ${f(lo.p50)} | ${f(lo.p99)} | ${f(lo.p999)} |`);
     console.log(`| GrowthBook ${'1.8.0'} runInlineExperiment | ${Math.round(best.gb).toLocaleString('en')} | ${f(lg.mean)} | ${f(lg.p50)} | ${f(lg.p99)} | ${f(lg.p999)} |`);
+    (result.assignment ??= {})[e.ours.key] = { perSecond: Math.round(best.ours), growthbookPerSecond: Math.round(best.gb), ratio: Number((best.ours / best.gb).toFixed(2)), p99Us: Number(lo.p99.toFixed(3)), growthbookP99Us: Number(lg.p99.toFixed(3)) };
     console.log(`ratio: ${(best.ours / best.gb).toFixed(1)}x GrowthBook's throughput (target >= 2x); p99 ${f(lo.p99)} µs (target < 5 µs; per-call timing includes ~0.05–0.1 µs of hrtime overhead)`);
   }
 }
@@ -120,6 +122,7 @@ if (only.has('logging')) {
     console.log(`\nexposure logging: ${stream.length.toLocaleString('en')} lists sent (${LISTS.toLocaleString('en')} unique + ${(stream.length - LISTS).toLocaleString('en')} repeats) in batches of ${BATCH} on ${CONNS} connections: ${s.toFixed(2)} s`);
     console.log(`  ${Math.round(LISTS / s).toLocaleString('en')} unique lists/s = ${Math.round((LISTS * 20) / s).toLocaleString('en')} items/s (target 5,000 lists/s of 20 items)`);
     console.log(`  stored ${stored.lists.toLocaleString('en')} lists and ${stored.items.toLocaleString('en')} items (expected ${LISTS.toLocaleString('en')} and ${(LISTS * 20).toLocaleString('en')}; ${duplicates} repeats ignored) → ${stored.lists === LISTS && stored.items === LISTS * 20 ? 'no loss, no duplicates' : 'MISMATCH'}`);
+    result.logging = { lists: LISTS, seconds: Number(s.toFixed(2)), listsPerSecond: Math.round(LISTS / s), noLoss: stored.lists === LISTS && stored.items === LISTS * 20 };
     await pool.end();
   }
 }
@@ -167,7 +170,9 @@ if (only.has('queue')) {
       lat.sort();
       const q = (p) => lat[Math.min(LISTS - 1, Math.floor(p * LISTS))].toFixed(1);
       console.log(`\nqueue path: ${LISTS.toLocaleString('en')} logRanking calls in ${((logged - t0) / 1000).toFixed(2)} s (p50 ${q(0.5)} µs, p99 ${q(0.99)} µs per call); all stored after ${((done - t0) / 1000).toFixed(2)} s`);
+      result.queue = { lists: LISTS, listsPerSecond: Math.round(stored / ((done - t0) / 1000)), logRankingP99Us: Number(q(0.99)), noLoss: stored === LISTS && items === LISTS * 20 };
       console.log(`  ${Math.round(stored / ((done - t0) / 1000)).toLocaleString('en')} lists/s end to end; stored ${stored.toLocaleString('en')} lists and ${items.toLocaleString('en')} items (expected ${LISTS.toLocaleString('en')} and ${(LISTS * 20).toLocaleString('en')}) → ${stored === LISTS && items === LISTS * 20 ? 'no loss' : 'MISMATCH'}`);
     });
   }
 }
+console.log(`BENCH_RESULT ${JSON.stringify(result)}`);

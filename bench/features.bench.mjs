@@ -137,6 +137,13 @@ await withCliContext([FeaturesCoreModule], async (ctx, runtime) => {
   results.embedded = runtime.endpoint.embedded;
 });
 console.log(JSON.stringify(results, null, 2));
+const pitRun = results.pit?.asGiven;
+console.log(`BENCH_RESULT ${JSON.stringify({
+  name: 'features', onlineOneP99Ms: results.onlineOne?.p99Ms, onlineHundredP99Ms: results.onlineHundred?.p99Ms,
+  materialize: results.materialize && { rows: results.materialize.rows, seconds: results.materialize.seconds, rowsPerSecond: results.materialize.rowsPerSecond },
+  pit: pitRun && { labels: pitRun.labels, featureRows: pitRun.featureRows, seconds: pitRun.seconds, labelsPerSecond: Math.round(pitRun.labels / Math.max(pitRun.seconds, 0.05)), sortedSeconds: results.pit.sorted.seconds },
+  load: results.loadAverage,
+})}`);
 if (ownPrefix) {
   // The bench's own Redis keys (online values with a 7-day TTL, queue keys): all under its private prefix.
   const { Redis } = await import('ioredis');

@@ -56,4 +56,5 @@ const result = await withCliContext([IngestCoreModule], async (ctx) => {
 rmSync(dir, { recursive: true, force: true });
 const rate = Math.round(result.totalRows / result.seconds);
 console.log(JSON.stringify({ rows: result.totalRows, inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejected, seconds: Number(result.seconds.toFixed(2)), rowsPerSecond: rate, reimport: result.again }));
+console.log(`BENCH_RESULT ${JSON.stringify({ name: 'import-jobs', rows: result.totalRows, seconds: Number(result.seconds.toFixed(2)), rowsPerSecond: rate, reimportUnchanged: result.again.unchanged })}`);
 console.log(`imported ${result.totalRows} job rows in ${result.seconds.toFixed(2)} s: ${rate} rows/s ${rate >= 5000 ? '(>= 5,000 target)' : '(BELOW the 5,000 rows/s target)'}`);

@@ -154,6 +154,9 @@ async function main(): Promise<void> {
     console.log(`  speed ratio, wall (ours NDCG+MAP+Recall single process / scikit-learn NDCG only): ${(oursRate / skRate).toFixed(1)}x vs default, ${(oursRate / skRateFast).toFixed(1)}x vs ignore_ties=True`);
     console.log(`  speed ratio, CPU time: ${(oursCpuRate / (n / sk.cpu_seconds)).toFixed(1)}x vs default, ${(oursCpuRate / (n / sk.cpu_seconds_ignore_ties)).toFixed(1)}x vs ignore_ties=True`);
   }
+  // one line for bench/run.mjs
+  const sklearn = sk && { version: sk.sklearn, users: n, usersPerSecond: Math.round(n / sk.seconds), usersPerSecondIgnoreTies: Math.round(n / sk.seconds_ignore_ties), ndcgDifference: Math.abs(ours - sk.ndcg) };
+  console.log(`BENCH_RESULT ${JSON.stringify({ name: 'metrics', users: USERS, usersPerSecond: Math.round(USERS / coreS), usersPerCpuSecond: Math.round(USERS / coreCpu), allMetricsUsersPerSecond: Math.round(USERS / allS), sklearn: sklearn ?? null })}`);
 }
 
 await main();

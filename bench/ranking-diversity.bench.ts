@@ -105,12 +105,15 @@ console.log('| pipeline | λ | max per company | NDCG@10 | Δ NDCG (relative) | 
 console.log(`| without diversity | – | – | ${baseline.ndcg.toFixed(4)} | – | ${baseline.repeats.toFixed(3)} | – | ${baseline.ils.toFixed(4)} | ${baseline.ms.toFixed(3)} |`);
 const grid: Array<[number, number]> = [];
 for (const lambda of [1, 0.95, 0.9, 0.85, 0.8, 0.7]) for (const cap of [0, 1, 2, 3]) if (!(lambda === 1 && cap === 0)) grid.push([lambda, cap]);
+let defaultResult: Record<string, number> | undefined; // for the BENCH_RESULT line (bench/run.mjs)
 for (const [lambda, cap] of grid) {
   const r = evaluate(validatePipeline({ stages: [...base, { stage: 'diversity', lambda, maxPerCompany: cap }] }));
   const dN = (r.ndcg - baseline.ndcg) / baseline.ndcg, dR = baseline.repeats > 0 ? (r.repeats - baseline.repeats) / baseline.repeats : 0;
   const isDefault = lambda === def.lambda && cap === def.maxPerCompany;
+  if (isDefault) defaultResult = { lambda, maxPerCompany: cap, ndcg: Number(r.ndcg.toFixed(4)), repeats: Number(r.repeats.toFixed(3)), ndcgChangePct: Number((dN * 100).toFixed(2)), repeatsChangePct: Number((dR * 100).toFixed(1)) };
   const ok = dR <= -0.5 && dN >= -0.03;
   console.log(`| ${isDefault ? '**default** ' : ''}MMR${cap ? ' + cap' : ''} | ${lambda} | ${cap || '–'} | ${r.ndcg.toFixed(4)} | ${(dN * 100).toFixed(2)}% | ${r.repeats.toFixed(3)} | ${(dR * 100).toFixed(1)}%${ok ? ' ✓' : ''} | ${r.ils.toFixed(4)} | ${r.ms.toFixed(3)} |`);
 }
 console.log('intra-list similarity = mean pairwise Jaccard (skills + title words) of the top 10');
 console.log('\n✓ = meets the acceptance target (≥ 50% fewer repeats for ≤ 3% relative NDCG@10 loss)');
+console.log(`BENCH_RESULT ${JSON.stringify({ name: 'ranking-diversity', strategy: STRATEGY, candidates: per.length, baseline: { ndcg: Number(baseline.ndcg.toFixed(4)), repeats: Number(baseline.repeats.toFixed(3)) }, default: defaultResult ?? null })}`);

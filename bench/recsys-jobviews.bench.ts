@@ -120,7 +120,10 @@ function itemsOf(train: View[]): Set<number>[] {
 const line = (name: string, m: Record<string, number>, w: Record<string, number>, fit: string, rec: string): string =>
   `| ${name} | ${m['precision@10']!.toFixed(4)} | ${m['recall@10']!.toFixed(4)} | ${m['ndcg@10']!.toFixed(4)} | ${m['map@10']!.toFixed(4)} | ${w['ndcg@10']!.toFixed(4)} | ${fit} | ${rec} |`;
 
-async function run(split: Split): Promise<void> {
+const bestOf = (ndcg: Record<string, number>) => Object.entries(ndcg).reduce<{ strategy: string; ndcg: number } | null>((b, [strategy, v]) => (b && b.ndcg >= v ? b : { strategy, ndcg: Number(v.toFixed(6)) }), null);
+const benchSplits: Record<string, { ndcg: Record<string, number>; best: { strategy: string; ndcg: number } | null }> = {}; // for the BENCH_RESULT line (bench/run.mjs)
+async function run(split: Split, key: string): Promise<void> {
+  const ndcg: Record<string, number> = {};
   const { train, relevant } = split;
   const snapshot: TrainingSnapshot = {
     numCandidates: userIds.length, numJobs: jobIds.length,
@@ -165,14 +168,17 @@ async function run(split: Split): Promise<void> {
     const m = rankingMetrics(recs, users.map((u) => relevant.get(u)!), K);
     const w = rankingMetrics(warmUsers.map((u) => recs[pos.get(u)!]!), warmUsers.map((u) => relevant.get(u)!), K);
     rows.push(line(name, m, w, fit, rec));
+    ndcg[name] = m['ndcg@10']!;
     console.log(rows[rows.length - 1]);
   }
   console.log(`\n${split.label}, full catalogue (${jobIds.length} jobs), training items excluded, k = ${K}`);
   console.log(`| strategy | P@10 | R@10 | NDCG@10 | MAP@10 | NDCG@10 (${warmUsers.length} applicants with training views) | train s | recommend s (${users.length}) |\n|---|---|---|---|---|---|---|---|`);
   for (const r of rows) console.log(r);
+  benchSplits[key] = { ndcg, best: bestOf(ndcg) };
 }
 
 console.log(`job views: ${views.length} views, ${userIds.length} applicants, ${jobIds.length} jobs`);
 const which = arg('split', 'global,per-applicant').split(',');
-if (which.includes('global')) await run(globalSplit());
-if (which.includes('per-applicant')) await run(perApplicantSplit());
+if (which.includes('global')) await run(globalSplit(), 'global');
+if (which.includes('per-applicant')) await run(perApplicantSplit(), 'per-applicant');
+console.log(`BENCH_RESULT ${JSON.stringify({ name: 'recsys-jobviews', splits: benchSplits })}`);

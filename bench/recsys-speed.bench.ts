@@ -12,11 +12,14 @@ const sec = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(2)
 
 console.log(`load average at start: ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')} (${(await import('node:os')).cpus().length} cores)`);
 const ml = prepareBenchmark(readInteractionFile('../shared/datasets/movielens-100k/ua.base', 'movielens'), readInteractionFile('../shared/datasets/movielens-100k/ua.test', 'movielens'));
+const result: Record<string, number> = {}; // the BENCH_RESULT line (bench/run.mjs)
 let t0 = performance.now();
 await fitRecommender('als', ml.snapshot, { factors: 64, iterations: 15 });
+result['alsFitSeconds'] = Number(sec(t0));
 console.log(`ALS 64 factors, 15 iterations on ML-100K: ${sec(t0)} s (target < 10 s)`);
 t0 = performance.now();
 await fitRecommender('ease', ml.snapshot, { lambda: 500 });
+result['easeFitSeconds'] = Number(sec(t0));
 console.log(`EASE on ML-100K (1682 items): ${sec(t0)} s (target < 5 s)`);
 
 // synthetic market: Zipf-ish job popularity, PER interactions per candidate
@@ -38,6 +41,8 @@ console.log(`ALS fit (3 iterations) on ${NC} × ${NJ}, ${n} interactions: ${sec(
 const all = Array.from({ length: NC }, (_, i) => i);
 t0 = performance.now();
 const recs = await als.recommendMany(all, 20, { includeExpired: true });
+result['batchSeconds'] = Number(sec(t0));
+result['batchCandidatesPerSecond'] = Math.round(NC / Math.max(result['batchSeconds'], 0.01));
 console.log(`ALS top-20 for ${NC} candidates over ${NJ} jobs (recommendMany, tfjs matMul): ${sec(t0)} s (target < 30 s); first: ${JSON.stringify(recs[0]!.slice(0, 2))}`);
 t0 = performance.now();
 const check = als.recommendBatch(all.slice(0, 500), 20, { includeExpired: true });
@@ -59,3 +64,4 @@ for (let t = 0; t < 1000; t++) {
 lat.sort((a, b) => a - b);
 cpu.sort((a, b) => a - b);
 console.log(`single recommend over ${NJ} jobs: p50 ${lat[500]!.toFixed(2)} ms, p99 ${lat[990]!.toFixed(2)} ms, max ${lat[999]!.toFixed(2)} ms (target p99 < 20 ms); CPU time p50 ${cpu[500]!.toFixed(2)} ms, p99 ${cpu[990]!.toFixed(2)} ms; load average ${(await import('node:os')).loadavg()[0]!.toFixed(2)}`);
+console.log(`BENCH_RESULT ${JSON.stringify({ name: 'recsys-speed', candidates: NC, jobs: NJ, ...result, recommendP99Ms: Number(lat[990]!.toFixed(2)), recommendCpuP99Ms: Number(cpu[990]!.toFixed(2)) })}`);

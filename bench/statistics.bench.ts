@@ -110,3 +110,9 @@ if (!process.argv.includes('--skip-aa')) {
   };
 }
 console.log(JSON.stringify(report, null, 2));
+const analysis = report.analysis as { units: number; seconds: number }, aa = report.aaSimulations as { runs: number; seconds: number; falsePositiveRate: unknown } | undefined;
+console.log(`BENCH_RESULT ${JSON.stringify({
+  name: 'statistics', analysis: { ...analysis, unitsPerSecond: Math.round(analysis.units / Math.max(analysis.seconds, 0.001)) },
+  aa: aa && { runs: aa.runs, seconds: aa.seconds, runsPerSecond: Number((aa.runs / aa.seconds).toFixed(2)), falsePositiveRate: aa.falsePositiveRate },
+  interleaving: { ratio: (report.interleavingVsAb as { ratio: number }).ratio },
+})}`);
