@@ -176,3 +176,4 @@ if (only.has('queue')) {
   }
 }
 console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+process.exit(0); // the CLI context's idle queue connections (queue path) would keep the process alive

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import {
-  alertsRankedFallback, compare, connectorsFeedFallback, ENTRIES, entryRows, evaluateRow, formatNumber, formatTable, getPath, lastJsonBlock,
+  alertsRankedFallback, compare, connectorsFeedFallback, ENTRIES, entryRows, errorSummary, evaluateRow, formatNumber, formatTable, getPath, lastJsonBlock,
   parseBenchResult, parseRunnerArgs, selectEntries, type RowSpec,
 } from './run-lib.js';
 
@@ -89,6 +89,21 @@ describe('evaluateRow', () => {
     expect(evaluateRow('x', higher, {})).toMatchObject({ figure: 'n/a', status: 'n/a' });
     expect(evaluateRow('x', { metric: 'best', path: 'best.v', digits: 4, note: 'best.s' }, { best: { v: 0.31634, s: 'ease' } })).toMatchObject({ figure: '0.3163 (ease)', target: '–', ratio: '–', status: 'info' });
     expect(evaluateRow('x', { metric: 'change', path: 'c', unit: '%', target: { op: '<=', value: -50 } }, { c: -100 })).toMatchObject({ figure: '-100%', ratio: '–', status: 'pass' });
+  });
+});
+
+describe('errorSummary', () => {
+  it('keeps the error message and drops stack frames and the error object dump', () => {
+    const stderr = [
+      'matchlab: config: PII_KEYS is required in production', 'node:internal/errors:984', '  const err = new Error(message);', '              ^', '',
+      'Error: Command failed: /usr/bin/node dist/apps/cli/src/main.js simulate market --seed 1 --json', '    at genericNodeError (node:internal/errors:984:15)',
+      '    at file:///work/main/bench/alerts-ranked.bench.mjs:35:1 {', '  status: 1,', "  stdout: '',", '}', '', 'Node.js v20.20.2',
+    ].join('\n');
+    expect(errorSummary(stderr)).toBe('matchlab: config: PII_KEYS is required in production / Error: Command failed: /usr/bin/node dist/apps/cli/src/main.js simulate market --seed 1 --json');
+  });
+  it('without an error-looking line: the last lines', () => {
+    expect(errorSummary('one\ntwo\nthree\n')).toBe('two / three');
+    expect(errorSummary('')).toBe('');
   });
 });
 

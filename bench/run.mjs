@@ -110,16 +110,27 @@ async function admin(sql) {
   }
 }
 
+const GRACE_S = 30;
 function runProcess(args, env, timeoutS, logPath) {
   return new Promise((resolve) => {
     const log = createWriteStream(logPath);
     log.write(`$ node ${args.join(' ')}\n`);
     // own process group: a timeout kills the bench and the workers it started, nothing else
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '', stderr = '', timedOut = false;
+    let stdout = '', stderr = '', timedOut = false, lingered = false;
+    let grace;
     child.stdout.on('data', (d) => {
       stdout += d;
       log.write(d);
+      // a bench that printed its result but does not exit (idle connections) is ended after a grace period
+      if (!grace && stdout.includes(lib.RESULT_PREFIX)) {
+        grace = setTimeout(() => {
+          lingered = true;
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {}
+        }, GRACE_S * 1000);
+      }
     });
     child.stderr.on('data', (d) => {
       stderr += d;
@@ -134,17 +145,18 @@ function runProcess(args, env, timeoutS, logPath) {
     }, timeoutS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(grace);
       // workers a bench started and did not stop would keep running: end the group
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {}
-      log.end(`\n[exit ${code ?? signal}${timedOut ? `, killed after ${timeoutS} s` : ''}]\n`);
-      resolve({ code, signal, stdout, stderr, timedOut });
+      log.end(`\n[exit ${code ?? signal}${timedOut ? `, killed after ${timeoutS} s` : ''}${lingered ? `, killed ${GRACE_S} s after printing its result` : ''}]\n`);
+      resolve({ code: lingered ? 0 : code, signal, stdout, stderr, timedOut, lingered });
     });
   });
 }
 
-const tail = (s, n = 5) => s.split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-n).join(' / ');
+const tail = (p) => lib.errorSummary(p.stderr) || lib.errorSummary(p.stdout);
 
 async function runEntry(entry, i) {
   const prefix = `[${i + 1}/${selected.length}] ${entry.name}`;
@@ -175,14 +187,22 @@ async function runEntry(entry, i) {
   let result = lib.parseBenchResult(p.stdout, entry.name);
   if (!result && entry.fallback) result = entry.fallback(p.stdout);
   let out;
-  if (p.timedOut) out = { status: 'error', reason: `timed out after ${entry.timeout[size]} s; ${tail(p.stderr, 3) || tail(p.stdout, 3)}` };
-  else if (p.code !== 0 && !result) out = { status: 'error', reason: `exit ${p.code ?? p.signal}: ${tail(p.stderr) || tail(p.stdout)}` };
-  else if (!result) out = { status: 'error', reason: `no result line in the output; ${tail(p.stderr, 3) || tail(p.stdout, 3)}` };
-  else out = { status: 'ok', result, ...(p.code !== 0 ? { reason: `exit ${p.code ?? p.signal} after printing its result: ${tail(p.stderr, 3)}` } : {}) };
+  if (p.timedOut) out = { status: 'error', reason: `timed out after ${entry.timeout[size]} s; ${tail(p)}` };
+  else if (p.code !== 0 && !result) out = { status: 'error', reason: `exit ${p.code ?? p.signal}: ${tail(p)}` };
+  else if (!result) out = { status: 'error', reason: `no result line in the output; ${tail(p)}` };
+  else out = { status: 'ok', result, ...(p.lingered ? { reason: `did not exit; ended ${GRACE_S} s after its result` } : p.code !== 0 ? { reason: `exit ${p.code ?? p.signal} after printing its result: ${tail(p)}` } : {}) };
   console.log(`${seconds} s, ${out.status === 'ok' ? 'ok' : `ERROR: ${out.reason}`}${out.status === 'ok' && out.reason ? ` (${out.reason})` : ''}, load ${load()[0]}`);
   return { name: entry.name, ...out, seconds, args, exitCode: p.code };
 }
 
+const latest = join(resultsDir, 'latest.json');
+const stamp = new Date(t0).toISOString().replace(/[:.]/g, '-');
+const report = (finished) => ({
+  size, complete: finished, startedAt: new Date(t0).toISOString(), ...(finished ? { finishedAt: new Date().toISOString() } : {}), totalSeconds: secs(t0),
+  loadAverage: { start: startLoad, now: load() }, node: process.version, cores: cpus().length,
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  entries: outcomes.map((o, i) => ({ ...o, rows: lib.entryRows(selected[i], o) })),
+});
 const outcomes = [];
 for (const [i, entry] of selected.entries()) {
   try {
@@ -191,6 +211,8 @@ for (const [i, entry] of selected.entries()) {
     console.log(`${entry.name}: ERROR ${err.message}`);
     outcomes.push({ name: entry.name, status: 'error', reason: err.message, seconds: 0 });
   }
+  // after every entry, so a long run that is interrupted still leaves what it measured ("complete": false)
+  writeFileSync(latest, `${JSON.stringify(report(false), null, 2)}\n`);
 }
 
 const rows = selected.flatMap((e, i) => lib.entryRows(e, outcomes[i]));
@@ -198,14 +220,7 @@ const totalSeconds = secs(t0);
 console.log(`\nbench suite, size ${size}: ${totalSeconds} s wall (${(totalSeconds / 60).toFixed(1)} min), load average at start ${startLoad.join(' ')}, at end ${load().join(' ')}; ratio = ours ÷ peer, or figure ÷ target without a peer (> 1 is better)\n`);
 console.log(lib.formatTable(rows));
 
-const report = {
-  size, startedAt: new Date(t0).toISOString(), finishedAt: new Date().toISOString(), totalSeconds,
-  loadAverage: { start: startLoad, end: load() }, node: process.version, cores: cpus().length,
-  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-  entries: outcomes.map((o, i) => ({ ...o, rows: lib.entryRows(selected[i], o) })),
-};
-const latest = join(resultsDir, 'latest.json');
-writeFileSync(latest, `${JSON.stringify(report, null, 2)}\n`);
-copyFileSync(latest, join(resultsDir, `${report.startedAt.replace(/[:.]/g, '-')}-${size}.json`));
-console.log(`\nwritten: bench/results/latest.json (and ${report.startedAt.replace(/[:.]/g, '-')}-${size}.json); logs in bench/results/logs/`);
+writeFileSync(latest, `${JSON.stringify(report(true), null, 2)}\n`);
+copyFileSync(latest, join(resultsDir, `${stamp}-${size}.json`));
+console.log(`\nwritten: bench/results/latest.json (and ${stamp}-${size}.json); each bench's output: bench/results/logs/<name>.log`);
 process.exit(outcomes.some((o) => o.status === 'error') ? 1 : 0);
