@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { exitOnStartupError, prepareRuntime } from '@app/runtime';
-import { acceptRequestId, createLogger, PinoNestLogger, PlatformMetrics, requestContext } from '@app/telemetry';
+import { acceptRequestId, createLogger, flushTracing, PinoNestLogger, PlatformMetrics, requestContext, tracingConfig, tracingEnabled } from '@app/telemetry';
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -70,6 +70,7 @@ async function main() {
     }, config.shutdownTimeoutMs).unref();
     await app.close();
     await endpoint.close();
+    await flushTracing();
     clearTimeout(timer);
     process.exit(0);
   };
@@ -81,6 +82,9 @@ async function main() {
   const mode = endpoint.embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   const queue = config.usesRedis ? 'Redis' : 'PostgreSQL';
   logger.info({ url: base, database: mode, queue, worker: withWorker }, 'Matchlab API ready');
+  const tracing = tracingConfig(process.env);
+  if (tracing && !tracingEnabled()) logger.warn({ endpoint: tracing.tracesUrl }, 'OTEL_EXPORTER_OTLP_ENDPOINT is set but tracing did not start: run node with --import ./dist/libs/telemetry/src/tracing-preload.js (npm run start:* does)');
+  else if (tracing) logger.info({ endpoint: tracing.tracesUrl, service: tracing.serviceName }, 'tracing on (OTLP/HTTP JSON)');
   process.stdout.write(`Matchlab API on ${base}/graphql, console on ${base}/console (database: ${mode}; queue: ${queue}${withWorker ? '; worker in-process' : ''})\n`);
 }
 

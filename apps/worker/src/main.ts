@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { exitOnStartupError, prepareRuntime, RuntimeModule, type Runtime } from '@app/runtime';
-import { createLogger, PinoNestLogger, PlatformMetrics, startMetricsServer, TelemetryModule } from '@app/telemetry';
+import { createLogger, flushTracing, PinoNestLogger, PlatformMetrics, startMetricsServer, TelemetryModule, tracingConfig, tracingEnabled } from '@app/telemetry';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
@@ -54,11 +54,15 @@ async function main() {
     logger.info({ signal }, 'worker shutting down: finishing active jobs');
     setTimeout(() => process.exit(1), runtime.config.shutdownTimeoutMs).unref();
     await close();
+    await flushTracing();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   logger.info({ queue: runtime.config.usesRedis ? 'redis' : 'postgres', metricsPort }, 'Matchlab worker ready');
+  const tracing = tracingConfig(process.env);
+  if (tracing && !tracingEnabled()) logger.warn({ endpoint: tracing.tracesUrl }, 'OTEL_EXPORTER_OTLP_ENDPOINT is set but tracing did not start: run node with --import ./dist/libs/telemetry/src/tracing-preload.js (npm run start:* does)');
+  else if (tracing) logger.info({ endpoint: tracing.tracesUrl, service: tracing.serviceName }, 'tracing on (OTLP/HTTP JSON)');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

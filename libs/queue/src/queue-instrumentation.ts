@@ -1,8 +1,8 @@
 import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
-import { currentRequestId, PlatformMetrics } from '@app/telemetry';
-import type { Job, Queue } from 'bullmq';
+import { currentRequestId, currentTraceCarrier, PlatformMetrics, runJobInTrace } from '@app/telemetry';
+import type { Job, Queue, Worker } from 'bullmq';
 import { QueueNames } from './queue-names.js';
 
 /**
@@ -10,7 +10,9 @@ import { QueueNames } from './queue-names.js';
  * process, and queue depth (read when /metrics is scraped) for every queue this process knows.
  *
  * Request ids: a job added while an API request is handled gets the request's id as `data.requestId` (every queue
- * of this process is wrapped once), and the worker that processes it logs start and end with that id.
+ * of this process is wrapped once), and the worker that processes it logs start and end with that id. With tracing on
+ * (OTEL_EXPORTER_OTLP_ENDPOINT), the active trace context goes along as `data.traceContext` and the worker runs the job
+ * in a span of that trace.
  */
 @Injectable()
 export class QueueInstrumentation implements OnApplicationBootstrap {
@@ -33,6 +35,7 @@ export class QueueInstrumentation implements OnApplicationBootstrap {
         continue; // not started in this process
       }
       const queue = worker.name;
+      traceJobs(queue, worker);
       worker.on('active', (job: Job) => this.log(queue, 'started', job));
       worker.on('completed', (job: Job) => {
         this.observe(queue, 'completed', job);
@@ -80,16 +83,30 @@ export class QueueInstrumentation implements OnApplicationBootstrap {
 }
 
 const WRAPPED = Symbol('matchlab.requestId');
+const TRACED = Symbol('matchlab.traced');
 
-/** Adds the current API request id (if any) to the data of every job this queue instance adds. */
+/** Runs every job of this worker inside a span continuing the job's trace context (a plain call when tracing is off). */
+function traceJobs(queue: string, worker: Worker): void {
+  const w = worker as Worker & { [TRACED]?: true; callProcessJob: (job: Job, token: string, signal?: AbortSignal) => Promise<unknown> };
+  if (w[TRACED]) return;
+  w[TRACED] = true;
+  const call = w.callProcessJob.bind(w);
+  w.callProcessJob = (job, token, signal) => runJobInTrace(queue, job, () => call(job, token, signal));
+}
+
+/** Adds the current API request id and trace context (if any) to the data of every job this queue instance adds. */
 function carryRequestId(queue: Queue): void {
   const q = queue as Queue & { [WRAPPED]?: true };
   if (q[WRAPPED]) return;
   q[WRAPPED] = true;
   const withId = (data: unknown): unknown => {
     const requestId = currentRequestId();
-    if (!requestId || data === null || typeof data !== 'object' || Array.isArray(data) || 'requestId' in data) return data;
-    return { ...data, requestId };
+    const traceContext = currentTraceCarrier();
+    if ((!requestId && !traceContext) || data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+    const extra: Record<string, unknown> = {};
+    if (requestId && !('requestId' in data)) extra.requestId = requestId;
+    if (traceContext && !('traceContext' in data)) extra.traceContext = traceContext;
+    return Object.keys(extra).length ? { ...data, ...extra } : data;
   };
   const add = q.add.bind(q);
   const addBulk = q.addBulk.bind(q);
