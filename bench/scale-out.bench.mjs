@@ -162,7 +162,8 @@ async function runConfiguration(W) {
   const evalUsers = shardRows.reduce((a, r) => a + r.users, 0);
   const evalWorkers = new Set(shardRows.map((r) => r.worker)).size;
   const evalPrint = sha(JSON.stringify({ results: ev.results, dataset: ev.dataset?.fingerprint ?? ev.dataset })).slice(0, 12);
-  if (!args.quiet) log(`  W=${W} evaluation: ${SHARDS} shards, ${evalUsers} users in ${evalSeconds.toFixed(1)} s on ${evalWorkers} worker(s), load ${load()}`);
+  const shardSeconds = shardRows.map((r) => Number(r.seconds).toFixed(1)).join(' ');
+  if (!args.quiet) log(`  W=${W} evaluation: ${SHARDS} shards, ${evalUsers} users in ${evalSeconds.toFixed(1)} s on ${evalWorkers} worker(s) (shard seconds ${shardSeconds}), load ${load()}`);
 
   // Alert batch: queue the due subscriptions the way the minutely tick does (job ids make a concurrent tick a no-op).
   t0 = Date.now();

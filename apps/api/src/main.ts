@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { exitOnStartupError, prepareRuntime } from '@app/runtime';
 import { acceptRequestId, createLogger, flushTracing, PinoNestLogger, PlatformMetrics, requestContext, tracingConfig, tracingEnabled } from '@app/telemetry';
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
@@ -19,6 +19,9 @@ const repoRoot = resolve(here, here.includes(`${'/'}dist${'/'}`) ? '../../../..'
 
 export async function createApiApp(opts: { withWorker: boolean; schemaFile?: string | false; env?: NodeJS.ProcessEnv; logDestination?: DestinationStream }) {
   const runtime = await prepareRuntime(opts.env ?? process.env);
+  // The first start writes the admin's credentials there; with AUTH_SECRET and DATABASE_URL set nothing else has
+  // created it (a fresh machine added behind the load balancer would fail its first start otherwise).
+  mkdirSync(runtime.config.dataDir, { recursive: true });
   const logger = createLogger(runtime.config.logLevel, 'api', opts.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.forRoot(runtime, { withWorker: opts.withWorker, schemaFile: opts.schemaFile ?? false }),
@@ -82,6 +85,7 @@ async function main() {
   const mode = endpoint.embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   const queue = config.usesRedis ? 'Redis' : 'PostgreSQL';
   logger.info({ url: base, database: mode, queue, worker: withWorker }, 'Matchlab API ready');
+  if (!process.env['AUTH_SECRET'] && !endpoint.embedded) logger.warn({ file: join(config.dataDir, 'auth-secret') }, 'AUTH_SECRET is not set: using the secret generated in the data dir; every API and worker process of one deployment must share one AUTH_SECRET (tokens, unsubscribe and click links are signed with it)');
   const tracing = tracingConfig(process.env);
   if (tracing && !tracingEnabled()) logger.warn({ endpoint: tracing.tracesUrl }, 'OTEL_EXPORTER_OTLP_ENDPOINT is set but tracing did not start: run node with --import ./dist/libs/telemetry/src/tracing-preload.js (npm run start:* does)');
   else if (tracing) logger.info({ endpoint: tracing.tracesUrl, service: tracing.serviceName }, 'tracing on (OTLP/HTTP JSON)');

@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { exitOnStartupError, prepareRuntime, RuntimeModule, type Runtime } from '@app/runtime';
 import { createLogger, flushTracing, PinoNestLogger, PlatformMetrics, startMetricsServer, TelemetryModule, tracingConfig, tracingEnabled } from '@app/telemetry';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { WorkerModule } from './worker.module.js';
@@ -60,6 +60,7 @@ async function main() {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   logger.info({ queue: runtime.config.usesRedis ? 'redis' : 'postgres', metricsPort }, 'Matchlab worker ready');
+  if (!process.env['AUTH_SECRET'] && !runtime.endpoint.embedded) logger.warn({ file: join(runtime.config.dataDir, 'auth-secret') }, 'AUTH_SECRET is not set: using the secret generated in the data dir; every API and worker process of one deployment must share one AUTH_SECRET (tokens, unsubscribe and click links are signed with it)');
   const tracing = tracingConfig(process.env);
   if (tracing && !tracingEnabled()) logger.warn({ endpoint: tracing.tracesUrl }, 'OTEL_EXPORTER_OTLP_ENDPOINT is set but tracing did not start: run node with --import ./dist/libs/telemetry/src/tracing-preload.js (npm run start:* does)');
   else if (tracing) logger.info({ endpoint: tracing.tracesUrl, service: tracing.serviceName }, 'tracing on (OTLP/HTTP JSON)');
