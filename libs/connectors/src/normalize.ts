@@ -76,12 +76,21 @@ export function normalizeDate(v: unknown): string | undefined {
 }
 
 /**
+ * A copy of `s` that does not point into a larger string. Parsers (saxes) hand out V8 "sliced" strings that keep
+ * their whole input chunk alive; an id kept for the run (expiry, repeat detection) would keep every chunk of the
+ * feed. Strings under 13 characters are never sliced.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
+/**
  * The last step of every connector: description HTML → sanitised text, employment type, dates and a
  * free-text salary standardised, so the row passes the same zod schema as a file import.
  */
 export function finishJobRow(row: Record<string, unknown>, rawSalary?: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = { ...row };
-  if (out.external_id !== undefined) out.external_id = String(out.external_id).trim().slice(0, 200);
+  if (out.external_id !== undefined) out.external_id = ownString(String(out.external_id).trim().slice(0, 200));
   if (typeof out.title === 'string') out.title = descriptionText(out.title).replace(/\s+/g, ' ');
   if (out.description !== undefined) out.description = descriptionText(String(out.description));
   if (out.company !== undefined && typeof out.company === 'object') out.company = (out.company as { name?: unknown }).name;

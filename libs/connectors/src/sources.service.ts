@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { ImportService, IngestError, type ImportRunResult, type RowSource } from '@app/ingest';
+import { ImportService, IngestError, type ImportRunResult, type RowSource, type WorkerRowsSpec } from '@app/ingest';
 import { pageBounds, type Page } from '@app/pagination';
 import { QueueNames } from '@app/queue';
 import type { Queue } from 'bullmq';
@@ -14,7 +14,7 @@ import { crawlRows, newCrawlState, type CrawlOptions, type CrawlState, type Page
 import { checkSourceUrl, fetchBuffer, fetchStream } from './http-fetch.js';
 import { parseMapping, type FieldMapping } from './mapping.js';
 import { parseSchedule } from './schedule.js';
-import { newFeedState, xmlFeedRows, type FeedState } from './xml-feed.js';
+import { applyFeedResult, newFeedState, XML_FEED_MODULE, xmlFeedRows, type FeedResult, type FeedState } from './xml-feed.js';
 
 export const SOURCE_TYPES = ['career_pages', 'xml_feed', 'greenhouse', 'lever', 'json_feed'] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
@@ -234,7 +234,10 @@ export class SourcesService {
       const read = await this.rowsOf(s, state, opts);
       let result: ImportRunResult | null = null;
       if (read.rows) {
-        result = await this.imports.importRows('jobs', read.rows, { source: s.name, sourceName: `source:${s.name} ${s.url ?? s.file ?? s.startUrls[0] ?? ''}`.slice(0, 500), format: s.type === 'career_pages' ? 'jsonld' : s.type === 'xml_feed' ? 'xml' : 'json', onProgress: progress });
+        result = await this.imports.importRows('jobs', read.rows, {
+          source: s.name, sourceName: `source:${s.name} ${s.url ?? s.file ?? s.startUrls[0] ?? ''}`.slice(0, 500), format: s.type === 'career_pages' ? 'jsonld' : s.type === 'xml_feed' ? 'xml' : 'json', onProgress: progress,
+          ...(read.worker ? { worker: read.worker } : {}),
+        });
       }
       const complete = !read.feed.truncated && !read.notModified && (result?.status ?? 'completed') === 'completed';
       const expired = await this.expire(s.name, complete ? read.feed.ids : null);
@@ -278,7 +281,7 @@ export class SourcesService {
   }
 
   /** The source's rows (null when a feed answered 304), the state to keep, and what reading learnt. */
-  private async rowsOf(s: JobSource, prev: SourceState, opts: SyncOptions): Promise<{ rows: RowSource | null; feed: FeedState; state: SourceState; notModified: boolean }> {
+  private async rowsOf(s: JobSource, prev: SourceState, opts: SyncOptions): Promise<{ rows: RowSource | null; feed: FeedState; state: SourceState; notModified: boolean; worker?: WorkerRowsSpec }> {
     const fetchOpts = { allowPrivate: this.allowPrivate, ...(opts.crawl?.timeoutMs ? { timeoutMs: opts.crawl.timeoutMs } : {}) };
     if (s.type === 'career_pages') {
       const feed = newCrawlState();
@@ -287,23 +290,31 @@ export class SourcesService {
       return { rows, feed, state: { pages }, notModified: false };
     }
     if (s.type === 'xml_feed') {
+      // The feed's bytes are read here (file, or the SSRF-guarded HTTP body); with a compiled build they are parsed,
+      // mapped and prepared in the import worker thread (`worker`), else on this thread (`rows`). Either way the
+      // reader is pulled by the importer, so the feed streams at the pace of the database writes.
       const feed = newFeedState();
+      let open: () => AsyncIterable<Buffer>;
+      let state: SourceState = {};
       if (s.file) {
         await access(s.file).catch(() => {
           throw new ConnectorError('NOT_FOUND', `feed file not found: ${s.file}`, { field: 'file' });
         });
-        return { rows: xmlFeedRows(() => createReadStream(s.file!, { highWaterMark: 256 * 1024 }), s.mapping, feed), feed, state: {}, notModified: false };
+        open = () => createReadStream(s.file!, { highWaterMark: 256 * 1024 });
+      } else {
+        const { result, body } = await fetchStream(s.url!, { ...fetchOpts, etag: prev.etag, lastModified: prev.lastModified, accept: 'application/xml,text/xml' });
+        if (result.notModified) return { rows: null, feed, state: prev, notModified: true };
+        if (result.status >= 400) throw new ConnectorError('FETCH_FAILED', `${s.url}: HTTP ${result.status}`);
+        let used = false;
+        open = () => {
+          if (used) throw new ConnectorError('INVALID_INPUT', 'a fetched feed can be read once');
+          used = true;
+          return body;
+        };
+        state = { etag: result.etag, lastModified: result.lastModified };
       }
-      const { result, body } = await fetchStream(s.url!, { ...fetchOpts, etag: prev.etag, lastModified: prev.lastModified, accept: 'application/xml,text/xml' });
-      if (result.notModified) return { rows: null, feed, state: prev, notModified: true };
-      if (result.status >= 400) throw new ConnectorError('FETCH_FAILED', `${s.url}: HTTP ${result.status}`);
-      let used = false;
-      const rows = xmlFeedRows(() => {
-        if (used) throw new ConnectorError('INVALID_INPUT', 'a fetched feed can be read once');
-        used = true;
-        return body;
-      }, s.mapping, feed);
-      return { rows, feed, state: { etag: result.etag, lastModified: result.lastModified }, notModified: false };
+      const worker: WorkerRowsSpec = { module: XML_FEED_MODULE, exportName: 'xmlFeedWorkerRows', args: { mapping: s.mapping }, input: open, onResult: (r) => applyFeedResult(feed, r as FeedResult) };
+      return { rows: xmlFeedRows(open, s.mapping, feed), feed, state, notModified: false, worker };
     }
     // JSON feeds (Greenhouse, Lever, generic): one document within the size limit.
     const feed = newFeedState();

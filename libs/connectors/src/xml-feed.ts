@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import type { RowSource, SourceRow } from '@app/ingest';
+import type { RowSource, SourceRow, WorkerRowSource } from '@app/ingest';
 import { applyMapping, type FieldMapping } from './mapping.js';
 import { finishJobRow } from './normalize.js';
 
@@ -26,6 +26,7 @@ export const XML_FEED_MAPPING: FieldMapping = {
 };
 
 const MAX_FIELD_CHARS = 1_000_000;
+const XML_PIECE = 64 * 1024;
 
 /**
  * Streams `<job>` records out of an XML feed with saxes: memory holds one input chunk and the jobs completed in it,
@@ -78,9 +79,13 @@ export async function* xmlJobRecords(input: AsyncIterable<Buffer | string>, jobE
   });
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of input) {
-    parser.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-    yield* done.splice(0);
-    if (failure) throw failure;
+    // Decoded and parsed in pieces of at most 64 KB: a string over V8's 128 KB regular-object limit is allocated in
+    // large-object space (old generation) and lingers until a full GC; smaller ones die young in a scavenge.
+    for (let i = 0; i < chunk.length; i += XML_PIECE) {
+      parser.write(typeof chunk === 'string' ? chunk.slice(i, i + XML_PIECE) : decoder.decode(chunk.subarray(i, i + XML_PIECE), { stream: true }));
+      yield* done.splice(0);
+      if (failure) throw failure;
+    }
   }
   parser.write(decoder.decode()).close();
   yield* done.splice(0);
@@ -114,4 +119,36 @@ export function xmlFeedRows(open: () => AsyncIterable<Buffer | string>, mapping:
       yield { line: last + 1, error: { field: null, reason: state.truncated } } satisfies SourceRow;
     }
   };
+}
+
+/** What the import worker sends back after an XML feed's rows: the feed state (ids as an array, for expiry). */
+export interface FeedResult {
+  fetched: number;
+  ids: string[];
+  truncated?: string;
+}
+
+/** This module's URL, for ImportService's worker (`worker.module`). */
+export const XML_FEED_MODULE = import.meta.url;
+
+/**
+ * Runs in the import worker thread (`WorkerRowFactory`): rows of an XML feed whose bytes the importing thread reads
+ * and sends (`input`), so parsing, mapping, sanitising and preparing overlap with the database writes.
+ */
+export function xmlFeedWorkerRows(args: { mapping: FieldMapping }, input: AsyncIterable<Buffer>): WorkerRowSource {
+  const state = newFeedState();
+  let used = false;
+  const rows = xmlFeedRows(() => {
+    if (used) throw new Error('a feed can be read once per import');
+    used = true;
+    return input;
+  }, args.mapping, state);
+  return { rows, result: (): FeedResult => ({ fetched: state.fetched, ids: [...state.ids], ...(state.truncated ? { truncated: state.truncated } : {}) }) };
+}
+
+/** Applies a worker's FeedResult to the sync's FeedState. */
+export function applyFeedResult(state: FeedState, r: FeedResult): void {
+  state.fetched = r.fetched;
+  state.ids = new Set(r.ids);
+  if (r.truncated) state.truncated = r.truncated;
 }

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 import { IngestError } from './ingest.errors.js';
-import { preparedFileRows } from './prepared-file.js';
+import { preparedFileRows, preparedWorkerRows, rowWorkerFile, type WorkerRowsSpec } from './prepared-file.js';
 import { assertReadable, countLines, formatFromPath, memoryRows, type CsvOptions, type FileFormat, type RowSource } from './readers.js';
 import { preparedInProcess, type PreparedItem, type PreparedSource, type PreparerSettings, type Rejection } from './row-preparer.js';
 import type { ImportKind } from './schemas.js';
@@ -99,9 +99,14 @@ export class ImportService {
 
   countLines = countLines;
 
-  /** Rows from any source (datasets, GraphQL), prepared on this thread. */
-  importRows(kind: ImportKind, rows: RowSource, opts: ImportOptions): Promise<ImportRunResult> {
-    return this.run(kind, (settings) => preparedInProcess(rows, settings), opts);
+  /**
+   * Rows from any source (datasets, GraphQL, connectors), prepared on this thread; or, with `worker` and a compiled
+   * build, made and prepared in the import worker thread from bytes read here (`rows` is then the same rows for
+   * when no worker can run, e.g. under ts-jest).
+   */
+  importRows(kind: ImportKind, rows: RowSource, opts: ImportOptions & { worker?: WorkerRowsSpec }): Promise<ImportRunResult> {
+    const workerFile = opts.worker ? rowWorkerFile(opts.worker.module) : null;
+    return this.run(kind, (settings) => (workerFile ? preparedWorkerRows(workerFile, opts.worker!, settings) : preparedInProcess(rows, settings)), opts);
   }
 
   private async run(kind: ImportKind, prepared: (settings: PreparerSettings) => PreparedSource, opts: ImportOptions): Promise<ImportRunResult> {

@@ -11,4 +11,6 @@ export * from './minhash.js';
 export { textPipeline, type TextPipelineOptions } from './text-pipeline.js';
 export { prepareJob, prepareCandidate, prepareResume, normalizeText, normalizeCompany } from './prepare.js';
 export { fileRows, jsonlRows, csvRows, memoryRows, formatFromPath, countLines, type RowSource, type SourceRow, type FileFormat } from './readers.js';
+export type { WorkerRowsSpec } from './prepared-file.js';
+export type { WorkerRowSource, WorkerRowFactory } from './prepare.worker.js';
 export { DATASETS, importDataset, type DatasetName } from './datasets.js';

@@ -25,21 +25,30 @@ function linkKey(company: number, band: number): number {
   return fmix32(low ^ Math.imul(high | 0, 0x85ebca6b) ^ Math.imul(company + 1, 0x9e3779b1)) | 0;
 }
 
+/**
+ * Memory per indexed job (the part of an import's state that grows with its size): the signature's low 16 bits
+ * (256 bytes; two values that differ agree on their low 16 bits with probability 2^-16, which moves a Jaccard
+ * estimate by < 0.00002), and per band a key and a chain link (the link's job is implicit: link l is band
+ * l % bandCount of job ⌊l / bandCount⌋) plus the hash-table head, ~12 bytes × 32 bands: about 650 bytes per
+ * job, arrays grown by half. (Full 32-bit signatures and explicit links took ~1.4 KB per job, ~2 KB with slack.)
+ */
 export class LshIndex {
   /** Companies whose stored jobs have been loaded into the index. */
   readonly companies = new Set<string>();
   private readonly companyIds = new Map<string, number>();
   private readonly jobs: IndexedJob[] = [];
   private jobCompany = new Int32Array(1024);
-  private signatures: Uint32Array;
+  private signatures: Uint16Array<ArrayBuffer>;
   private heads = new Int32Array(1 << 16).fill(-1);
   private linkNext = new Int32Array(1 << 15);
-  private linkJob = new Int32Array(1 << 15);
   private linkKeys = new Int32Array(1 << 15);
   private links = 0;
 
-  constructor(private readonly signatureLength = 128) {
-    this.signatures = new Uint32Array(1024 * signatureLength);
+  constructor(
+    private readonly signatureLength = 128,
+    private readonly bandCount = 32,
+  ) {
+    this.signatures = new Uint16Array(1024 * signatureLength);
   }
 
   get size(): number {
@@ -48,19 +57,22 @@ export class LshIndex {
 
   add(company: string, bands: ArrayLike<number>, job: IndexedJob, signature: ArrayLike<number>): void {
     if (signature.length !== this.signatureLength) throw new Error(`signature length ${signature.length}, expected ${this.signatureLength}`);
+    if (bands.length !== this.bandCount) throw new Error(`${bands.length} bands, expected ${this.bandCount}`);
     let c = this.companyIds.get(company);
     if (c === undefined) this.companyIds.set(company, (c = this.companyIds.size));
     const j = this.jobs.length;
     if (j === this.jobCompany.length) {
-      this.jobCompany = grow(this.jobCompany, j * 2);
-      const sig = new Uint32Array(j * 2 * this.signatureLength);
+      const n = Math.ceil(j * 1.5);
+      this.jobCompany = grow(this.jobCompany, n);
+      const sig = new Uint16Array(n * this.signatureLength);
       sig.set(this.signatures);
       this.signatures = sig;
     }
     this.jobs.push(job);
     this.jobCompany[j] = c;
-    this.signatures.set(signature, j * this.signatureLength);
-    for (let b = 0; b < bands.length; b++) this.link(linkKey(c, bands[b]!), j);
+    const base = j * this.signatureLength;
+    for (let i = 0; i < this.signatureLength; i++) this.signatures[base + i] = signature[i]! & 0xffff;
+    for (let b = 0; b < bands.length; b++) this.link(linkKey(c, bands[b]!));
   }
 
   /**
@@ -77,7 +89,7 @@ export class LshIndex {
     for (let b = 0; b < bands.length; b++) {
       const key = linkKey(c, bands[b]!);
       for (let l = this.heads[key & mask]!; l !== -1; l = this.linkNext[l]!) {
-        const j = this.linkJob[l]!;
+        const j = Math.floor(l / this.bandCount);
         if (this.linkKeys[l] !== key || this.jobCompany[j] !== c || tried.has(j)) continue;
         tried.add(j);
         if (best !== -1 && j > best) continue;
@@ -92,22 +104,20 @@ export class LshIndex {
     const n = this.signatureLength;
     const base = j * n;
     let same = 0;
-    for (let i = 0; i < n; i++) if (this.signatures[base + i] === signature[i]) same++;
+    for (let i = 0; i < n; i++) if (this.signatures[base + i] === (signature[i]! & 0xffff)) same++;
     return same / n;
   }
 
-  private link(key: number, job: number): void {
+  private link(key: number): void {
     if (this.links === this.linkNext.length) {
-      const n = this.links * 2;
+      const n = Math.ceil(this.links * 1.5);
       this.linkNext = grow(this.linkNext, n);
-      this.linkJob = grow(this.linkJob, n);
       this.linkKeys = grow(this.linkKeys, n);
     }
-    if (this.links * 2 >= this.heads.length) this.rehash(this.heads.length * 2);
+    if (this.links >= this.heads.length) this.rehash(this.heads.length * 2);
     const l = this.links++;
     const slot = key & (this.heads.length - 1);
     this.linkKeys[l] = key;
-    this.linkJob[l] = job;
     this.linkNext[l] = this.heads[slot]!;
     this.heads[slot] = l;
   }
