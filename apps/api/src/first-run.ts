@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { AuthService } from '@app/auth';
+import { PiiMaintenanceService } from '@app/privacy';
 import { QueueNames } from '@app/queue';
 import { SEED_JOB_ID, SEED_JOB_NAME } from '@app/simulator';
 import type { Queue } from 'bullmq';
@@ -23,7 +24,21 @@ export class FirstRun implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(DataSource) private readonly ds: DataSource,
     @InjectQueue(QueueNames.simulation) private readonly simulation: Queue,
+    @Inject(PiiMaintenanceService) private readonly pii: PiiMaintenanceService,
   ) {}
+
+  /**
+   * Rows written before PII encryption (PiiEncryption1764200900000) still hold plaintext: encrypt them in batches, in
+   * the background (readers fall back to the legacy plaintext meanwhile). Same as `matchlab pii encrypt-existing`.
+   */
+  private encryptLegacyPii(): void {
+    void this.pii
+      .encryptExisting()
+      .then((r) => {
+        if (r.candidates + r.resumes > 0) this.logger.log(`PII at rest: encrypted ${r.candidates} candidates and ${r.resumes} resumes written before encryption`);
+      })
+      .catch((err: Error) => this.logger.error(`PII at rest: encrypting legacy rows failed (run \`matchlab pii encrypt-existing\`): ${err.message}`));
+  }
 
   onApplicationShutdown(): void {
     if (this.seedWatch) clearInterval(this.seedWatch);
@@ -68,6 +83,8 @@ export class FirstRun implements OnApplicationBootstrap, OnApplicationShutdown {
       this.logger.log(howTo);
       process.stdout.write(`\n${howTo}\n\n`);
     }
+    if (this.config.pii.developmentKeys) this.logger.warn('PII at rest is encrypted with the public development keys: set PII_KEYS and PII_INDEX_KEY for real data');
+    this.encryptLegacyPii();
     await this.seedMarket();
   }
 }

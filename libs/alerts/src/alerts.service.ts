@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { lookup } from 'node:dns/promises';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
+import { PiiCipher, piiContext } from '@app/pii';
 import { QueueNames } from '@app/queue';
 import { PlatformMetrics } from '@app/telemetry';
 import { classifyResponse, generateSecret, postWebhook, sign, type PostResult } from '@app/webhooks';
@@ -63,7 +64,11 @@ interface DeliveryRow {
   filters: AlertFilters;
   model_ref: string | null;
   top_k: number;
+  /** Legacy plaintext name, else null: the name is the envelope `candidate_name_enc` (decrypted when the mail is composed). */
   candidate_name: string | null;
+  candidate_name_enc: string | null;
+  candidate_source: string | null;
+  candidate_external_id: string | null;
   /** The candidate's consent_alerts (false when the candidate is gone). */
   consent_alerts: boolean;
   suppressed: boolean;
@@ -409,7 +414,8 @@ export class AlertsService implements OnModuleDestroy {
   private async sendEmail(d: DeliveryRow): Promise<RunResult> {
     const unsubscribeUrl = this.unsubscribeUrl(d.subscription_id);
     const jobs = d.items.map((i) => ({ title: i.title, company: i.company, location: i.location, remote: false, salary: null, clickUrl: this.clickUrl(d.id, i.jobId, i.position), reasons: (i.reasons ?? []).map((r) => r.text) }));
-    const mail = renderAlertEmail({ recipientName: d.candidate_name, jobs, unsubscribeUrl, frequency: d.frequency });
+    const recipientName = d.candidate_name_enc ? PiiCipher.forConfig(this.config).decrypt(d.candidate_name_enc, piiContext.candidateName(d.candidate_source!, d.candidate_external_id!)) : d.candidate_name;
+    const mail = renderAlertEmail({ recipientName, jobs, unsubscribeUrl, frequency: d.frequency });
     let started = Date.now();
     const r = await this.mailer.send(
       {
@@ -514,7 +520,7 @@ export class AlertsService implements OnModuleDestroy {
     const rows: DeliveryRow[] = await this.db.query(
       `SELECT d.id::text AS id, d.subscription_id::text AS subscription_id, d.candidate_id::text AS candidate_id, d.channel, d.status, d.attempts, d.retry_base, d.message_id, d.ranking_id, d.items, d.body,
               d.window_start, d.window_end, d.variant, d.experiment_key, d.model_version,
-              s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name, COALESCE(c.consent_alerts, false) AS consent_alerts,
+              s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name, c.name_enc AS candidate_name_enc, c.source AS candidate_source, c.external_id AS candidate_external_id, COALESCE(c.consent_alerts, false) AS consent_alerts,
               EXISTS (SELECT 1 FROM alert_suppressions x WHERE x.email = lower(s.email)) AS suppressed
          FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id LEFT JOIN candidates c ON c.id = d.candidate_id WHERE d.id = $1`,
       [id],

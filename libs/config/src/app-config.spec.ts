@@ -2,9 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './app-config.js';
+import { ConfigError, DEV_PII_INDEX_KEY, DEV_PII_KEYS, loadConfig } from './app-config.js';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'matchlab-config-'));
+/** Production needs its own PII keys (not the public development ones). */
+const PII = { PII_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, PII_INDEX_KEY: Buffer.alloc(32, 2).toString('base64') };
 const fail = (env: Record<string, string>) => {
   try {
     loadConfig({ MATCHLAB_DATA_DIR: dataDir(), ...env });
@@ -47,15 +49,39 @@ describe('loadConfig', () => {
 
   it('reads the webhook delivery settings; private targets are refused by default only in production', () => {
     expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir() }).webhooks).toEqual({ timeoutMs: 15000, maxAttempts: 8, retryBaseMs: 5000, allowPrivateUrls: true });
-    const prod = loadConfig({ MATCHLAB_DATA_DIR: dataDir(), NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32) });
+    const prod = loadConfig({ MATCHLAB_DATA_DIR: dataDir(), NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32), ...PII });
     expect(prod.webhooks.allowPrivateUrls).toBe(false);
-    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32), WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }).webhooks.allowPrivateUrls).toBe(true);
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32), ...PII, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }).webhooks.allowPrivateUrls).toBe(true);
     expect(fail({ WEBHOOK_MAX_ATTEMPTS: '0' }).variable).toBe('WEBHOOK_MAX_ATTEMPTS');
     expect(fail({ WEBHOOK_TIMEOUT_MS: 'soon' }).message).toMatch(/^config: WEBHOOK_TIMEOUT_MS .*\(got "soon"\)$/);
   });
 
   it('requires AUTH_SECRET in production', () => {
     expect(fail({ NODE_ENV: 'production' }).message).toBe('config: AUTH_SECRET is required in production');
+  });
+
+  it('PII keys: the public development ring outside production; required, and not the development keys, in production; a bad entry fails in one line without echoing the keys', () => {
+    const dev = loadConfig({ MATCHLAB_DATA_DIR: dataDir() }).pii;
+    expect(dev.developmentKeys).toBe(true);
+    expect(dev.keys.map((k) => k.id)).toEqual(['dev']);
+    expect(dev.keys[0]!.key.equals(Buffer.from(DEV_PII_KEYS.slice(4), 'base64'))).toBe(true);
+    const ring = `k2:${Buffer.alloc(32, 3).toString('base64')},${PII.PII_KEYS}`;
+    const prod = loadConfig({ MATCHLAB_DATA_DIR: dataDir(), NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32), ...PII, PII_KEYS: ring }).pii;
+    expect(prod.keys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(prod.developmentKeys).toBe(false);
+    const base = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32) };
+    expect(fail({ ...base, PII_INDEX_KEY: PII.PII_INDEX_KEY }).message).toBe('config: PII_KEYS is required in production');
+    expect(fail({ ...base, PII_KEYS: PII.PII_KEYS }).message).toBe('config: PII_INDEX_KEY is required in production');
+    expect(fail({ ...base, ...PII, PII_KEYS: DEV_PII_KEYS }).message).toBe('config: PII_KEYS must not use the public development key as the active key in production');
+    expect(fail({ ...base, ...PII, PII_INDEX_KEY: DEV_PII_INDEX_KEY }).variable).toBe('PII_INDEX_KEY');
+    // the development key may stay as a retired key, to read and re-wrap old rows
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), ...base, ...PII, PII_KEYS: `${PII.PII_KEYS},${DEV_PII_KEYS}` }).pii.keys.map((k) => k.id)).toEqual(['k1', 'dev']);
+    const short = `k1:${Buffer.alloc(16, 7).toString('base64')}`;
+    const err = fail({ PII_KEYS: short });
+    expect(err.message).toBe('config: PII_KEYS must be id:base64key[,id:base64key…] with 32-byte keys: key k1: must be 32 bytes (base64), got 16');
+    expect(err.message).not.toContain(short.slice(3));
+    expect(fail({ PII_KEYS: 'nocolon' }).message).toMatch(/^config: PII_KEYS .*key 1: expected id:base64key/);
+    expect(fail({ PII_INDEX_KEY: 'abc' }).message).toBe('config: PII_INDEX_KEY must be base64 of 32 bytes (e.g. `openssl rand -base64 32`)');
   });
 
   it('treats empty URL variables as unset', () => {
@@ -65,7 +91,7 @@ describe('loadConfig', () => {
   });
 
   it('security: CORS open outside production and closed in production unless CORS_ORIGINS lists origins; limits parsed', () => {
-    const prod = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32) };
+    const prod = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32), ...PII };
     expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir() }).security).toEqual({
       corsOrigins: true, bodyLimitBytes: 5 * 1024 * 1024, graphqlMaxDepth: 12, graphqlMaxComplexity: 2000,
       rateLimit: { perApiKey: 60000, perIp: 3000, windowSeconds: 60 }, trustProxyHops: 0,

@@ -1,7 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseKeyList, type KeyEncryptionKey } from '@app/pii';
 import { configSchema, type RawConfig } from './config.schema.js';
+
+/**
+ * The development key ring and index key used outside production when PII_KEYS / PII_INDEX_KEY are unset. They are
+ * public (they are in this file), so data encrypted with them is protected from nobody: they exist so that a database
+ * shared by several local processes (API, worker, CLI, tests with different data dirs) stays readable by all of them.
+ * Production refuses to start without its own keys, and refuses these.
+ */
+export const DEV_PII_KEYS = 'dev:JI8Dx4lyyZGYc9xBKe4BNHTUFq7y3VKmZQAncotiqMA=';
+export const DEV_PII_INDEX_KEY = '10JkzgGMRlrO+tx0NS3sJcLP2xUhWuyjY7F+WyqtO+4=';
+
+/** Variables whose value is never echoed in a config error. */
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'ADMIN_PASSWORD', 'SMTP_PASSWORD', 'PII_KEYS', 'PII_INDEX_KEY']);
 
 export type Environment = RawConfig['NODE_ENV'];
 
@@ -18,6 +31,8 @@ export class AppConfig {
   readonly dataDir: string;
   readonly seed: { onStart: boolean; candidates: number; jobs: number; days: number };
   readonly authSecret: string;
+  /** Personal data at rest: the key ring (first = active), the blind-index key, and whether these are the public development keys. */
+  readonly pii: { keys: KeyEncryptionKey[]; indexKey: Buffer; developmentKeys: boolean };
   readonly admin: { email: string; password?: string };
   readonly logLevel: RawConfig['LOG_LEVEL'];
   readonly baseCurrency: string;
@@ -69,6 +84,11 @@ export class AppConfig {
       days: raw.MATCHLAB_SEED_DAYS,
     };
     this.authSecret = authSecret;
+    this.pii = {
+      keys: parseKeyList(raw.PII_KEYS ?? DEV_PII_KEYS),
+      indexKey: Buffer.from(raw.PII_INDEX_KEY ?? DEV_PII_INDEX_KEY, 'base64'),
+      developmentKeys: raw.PII_KEYS === undefined || raw.PII_INDEX_KEY === undefined,
+    };
     this.admin = { email: raw.ADMIN_EMAIL, password: raw.ADMIN_PASSWORD };
     this.logLevel = raw.LOG_LEVEL;
     this.baseCurrency = raw.BASE_CURRENCY;
@@ -125,6 +145,7 @@ export class ConfigError extends Error {
 /**
  * Parses the environment. Throws {@link ConfigError} naming the first bad variable.
  * Without AUTH_SECRET outside production, a random secret is generated once and kept in the data dir.
+ * Without PII_KEYS / PII_INDEX_KEY outside production, the public development keys are used (see {@link DEV_PII_KEYS}).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = configSchema.safeParse(env);
@@ -132,13 +153,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const got = env[variable];
-    throw new ConfigError(variable, `${issue.message}${got !== undefined ? ` (got "${got}")` : ''}`);
+    throw new ConfigError(variable, `${issue.message}${got !== undefined && !SECRET_VARIABLES.has(variable) ? ` (got "${got}")` : ''}`);
   }
   const raw = parsed.data;
   let secret = raw.AUTH_SECRET;
   if (!secret) {
     if (raw.NODE_ENV === 'production') throw new ConfigError('AUTH_SECRET', 'is required in production');
     secret = persistedSecret(resolve(raw.MATCHLAB_DATA_DIR));
+  }
+  if (raw.NODE_ENV === 'production') {
+    for (const v of ['PII_KEYS', 'PII_INDEX_KEY'] as const) if (raw[v] === undefined) throw new ConfigError(v, 'is required in production');
+    // The public development key may stay in the ring as a retired key (to read and re-wrap old rows), never as the active one.
+    if (parseKeyList(raw.PII_KEYS!)[0]!.key.equals(parseKeyList(DEV_PII_KEYS)[0]!.key)) throw new ConfigError('PII_KEYS', 'must not use the public development key as the active key in production');
+    if (Buffer.from(raw.PII_INDEX_KEY!, 'base64').equals(Buffer.from(DEV_PII_INDEX_KEY, 'base64'))) throw new ConfigError('PII_INDEX_KEY', 'must not be the public development key in production');
   }
   return new AppConfig(raw, secret);
 }

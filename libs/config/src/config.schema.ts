@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseKeyList } from '@app/pii';
 
 const optionalUrl = (protocols: string[]) =>
   z
@@ -16,6 +17,29 @@ const booleanFlag = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === '' ? fallback : ['1', 'true', 'yes'].includes(v)));
 
+/** A secret given as base64 of exactly 32 bytes; '' counts as unset. */
+const base64Key32 = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .refine((v) => v === undefined || (/^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32), { message: 'must be base64 of 32 bytes (e.g. `openssl rand -base64 32`)' });
+
+/** PII key ring `id:base64key[,id:base64key…]` (first = active); the message names the bad entry, never the key. */
+const piiKeyList = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseKeyList(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be id:base64key[,id:base64key…] with 32-byte keys: ${(err as Error).message}` });
+    }
+  });
+
 /** Every environment variable Matchlab reads, validated once at boot. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,6 +55,10 @@ export const configSchema = z.object({
   MATCHLAB_SEED_JOBS: z.coerce.number().int().min(0).default(5000),
   MATCHLAB_SEED_DAYS: z.coerce.number().int().min(1).default(30),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Personal data at rest (libs/pii): key-encryption keys, first = active; required in production (a fixed development ring otherwise). */
+  PII_KEYS: piiKeyList,
+  /** Key of the blind indexes (candidate email lookup, resume content hash); not rotated with PII_KEYS; required in production. */
+  PII_INDEX_KEY: base64Key32,
   ADMIN_EMAIL: z.string().email().default('admin@matchlab.local'),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,2 +1,2 @@
-export { AppConfig, ConfigError, loadConfig, loadConfigOrExit, type Environment } from './app-config.js';
+export { AppConfig, ConfigError, DEV_PII_INDEX_KEY, DEV_PII_KEYS, loadConfig, loadConfigOrExit, type Environment } from './app-config.js';
 export { configSchema } from './config.schema.js';

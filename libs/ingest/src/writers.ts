@@ -1,3 +1,4 @@
+import { PiiCipher, piiContext } from '@app/pii';
 import type { LshIndex } from './lsh-index.js';
 import { textMinhash } from './minhash.js';
 import { sha1, signatureText, type PreparedCandidate, type PreparedJob, type PreparedResume } from './prepare.js';
@@ -28,7 +29,7 @@ const JOB_COLUMNS: Array<[string, string]> = [
   ['salary_min', 'double precision'], ['salary_max', 'double precision'], ['salary_currency', 'text'], ['salary_period', 'text'],
   ['salary_annual_min', 'double precision'], ['salary_annual_max', 'double precision'], ['seniority', 'text'],
   ['employment_type', 'text'], ['posted_at', 'timestamptz'], ['expires_at', 'timestamptz'], ['content_hash', 'text'],
-  ['status', 'text'], ['canonical_job_id', 'bigint'],
+  ['status', 'text'], ['canonical_job_id', 'bigint'], ['direct_apply', 'boolean'],
 ];
 const JOB_UPDATABLE = JOB_COLUMNS.map(([c]) => c).filter((c) => c !== 'source' && c !== 'external_id');
 
@@ -184,24 +185,34 @@ export async function writeJobs(q: Query, batch: Array<Lined<PreparedJob>>, comp
   return counts;
 }
 
+// name and email are written NULL (they hold only legacy plaintext, cleared on update); the PII goes into the envelopes.
 const CANDIDATE_COLUMNS: Array<[string, string]> = [
-  ['source', 'text'], ['external_id', 'text'], ['name', 'text'], ['email', 'text'], ['city', 'text'], ['region', 'text'],
+  ['source', 'text'], ['external_id', 'text'], ['name', 'text'], ['email', 'text'], ['name_enc', 'text'], ['email_enc', 'text'],
+  ['email_index', 'text'], ['pii_digest', 'text'], ['city', 'text'], ['region', 'text'],
   ['country', 'text'], ['desired_titles', 'text[]'], ['skills', 'text[]'], ['years_experience', 'real'], ['education_level', 'text'],
   ['salary_expectation', 'double precision'], ['preferences', 'jsonb'], ['consent_alerts', 'boolean'], ['consent_training', 'boolean'],
   ['time_zone', 'text'],
 ];
 const CANDIDATE_UPDATABLE = CANDIDATE_COLUMNS.map(([c]) => c).filter((c) => c !== 'source' && c !== 'external_id');
+// Envelopes differ on every write (fresh data key and IV): pii_digest stands for them in the change test.
+const CANDIDATE_COMPARED = CANDIDATE_UPDATABLE.filter((c) => c !== 'name_enc' && c !== 'email_enc');
 const CANDIDATE_UPSERT = `
   INSERT INTO candidates AS c (${CANDIDATE_COLUMNS.map(([c]) => c).join(', ')})
   SELECT ${CANDIDATE_COLUMNS.map(([c]) => `r.${c}`).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${CANDIDATE_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})
   ON CONFLICT (source, external_id) DO UPDATE SET ${CANDIDATE_UPDATABLE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
-  WHERE (${CANDIDATE_UPDATABLE.map((c) => `c.${c}`).join(', ')}) IS DISTINCT FROM (${CANDIDATE_UPDATABLE.map((c) => `EXCLUDED.${c}`).join(', ')})
+  WHERE (${CANDIDATE_COMPARED.map((c) => `c.${c}`).join(', ')}) IS DISTINCT FROM (${CANDIDATE_COMPARED.map((c) => `EXCLUDED.${c}`).join(', ')})
   RETURNING (xmax = 0) AS inserted`;
 
 export async function writeCandidates(q: Query, batch: Array<Lined<PreparedCandidate>>): Promise<BatchCounts> {
   const counts = emptyCounts();
   if (!batch.length) return counts;
-  for (const r of await q(CANDIDATE_UPSERT, [JSON.stringify(batch.map((b) => b.row))])) { if (r.inserted) counts.inserted++; else counts.updated++; }
+  const pii = await PiiCipher.current();
+  const rows = batch.map(({ row: r }) => ({
+    ...r, name: null, email: null,
+    name_enc: pii.encrypt(r.name, piiContext.candidateName(r.source, r.external_id)), email_enc: pii.encrypt(r.email, piiContext.candidateEmail(r.source, r.external_id)),
+    email_index: pii.emailIndex(r.email), pii_digest: pii.profileDigest(r.name, r.email),
+  }));
+  for (const r of await q(CANDIDATE_UPSERT, [JSON.stringify(rows)])) { if (r.inserted) counts.inserted++; else counts.updated++; }
   counts.unchanged = batch.length - counts.inserted - counts.updated;
   return counts;
 }
@@ -214,6 +225,9 @@ export async function writeResumes(q: Query, batch: Array<Lined<PreparedResume>>
   const counts = emptyCounts();
   if (!batch.length) return counts;
   const source = batch[0]!.row.source;
+  // The stored content hash is keyed (a plain hash of a resume would let anyone test a guessed text), the text an envelope.
+  const pii = await PiiCipher.current();
+  batch = batch.map((b) => ({ ...b, row: { ...b.row, content_hash: pii.contentHash(b.row.content_hash) } }));
   const existing = await q(`SELECT source, external_id, content_hash FROM resumes WHERE content_hash = ANY($1::bpchar[]) ORDER BY id`, [[...new Set(batch.map((b) => b.row.content_hash))]]);
   const hashOwner = new Map<string, string>();
   for (const e of existing) if (!hashOwner.has(e.content_hash)) hashOwner.set(e.content_hash, `${e.source}\u0000${e.external_id}`);
@@ -232,15 +246,15 @@ export async function writeResumes(q: Query, batch: Array<Lined<PreparedResume>>
   const candidateIds = [...new Set(keep.map((r) => r.candidate_external_id))];
   await q(`INSERT INTO candidates (source, external_id) SELECT $1, unnest($2::text[]) ON CONFLICT (source, external_id) DO NOTHING`, [source, candidateIds]);
   const rows = await q(
-    `INSERT INTO resumes AS x (source, external_id, candidate_id, category, text, parsed_skills, content_hash)
-     SELECT r.source, r.external_id, c.id, r.category, r.text, r.parsed_skills, r.content_hash
-     FROM jsonb_to_recordset($1::jsonb) AS r(source text, external_id text, candidate_external_id text, category text, text text, parsed_skills text[], content_hash text)
+    `INSERT INTO resumes AS x (source, external_id, candidate_id, category, text, text_enc, parsed_skills, content_hash)
+     SELECT r.source, r.external_id, c.id, r.category, NULL, r.text_enc, r.parsed_skills, r.content_hash
+     FROM jsonb_to_recordset($1::jsonb) AS r(source text, external_id text, candidate_external_id text, category text, text_enc text, parsed_skills text[], content_hash text)
      JOIN candidates c ON c.source = r.source AND c.external_id = r.candidate_external_id
-     ON CONFLICT (source, external_id) DO UPDATE SET candidate_id = EXCLUDED.candidate_id, category = EXCLUDED.category, text = EXCLUDED.text,
+     ON CONFLICT (source, external_id) DO UPDATE SET candidate_id = EXCLUDED.candidate_id, category = EXCLUDED.category, text = NULL, text_enc = EXCLUDED.text_enc,
        parsed_skills = EXCLUDED.parsed_skills, content_hash = EXCLUDED.content_hash, updated_at = now()
      WHERE (x.candidate_id, x.category, x.content_hash, x.parsed_skills) IS DISTINCT FROM (EXCLUDED.candidate_id, EXCLUDED.category, EXCLUDED.content_hash, EXCLUDED.parsed_skills)
      RETURNING (xmax = 0) AS inserted`,
-    [JSON.stringify(keep)],
+    [JSON.stringify(keep.map(({ text, ...r }) => ({ ...r, text_enc: pii.encrypt(text, piiContext.resumeText(r.source, r.external_id)) })))],
   );
   for (const r of rows) { if (r.inserted) counts.inserted++; else counts.updated++; }
   counts.unchanged += keep.length - counts.inserted - counts.updated;

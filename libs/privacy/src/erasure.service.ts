@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { recordAudit } from '@app/audit';
 import { AppConfig } from '@app/config';
+import { PiiCipher, piiContext } from '@app/pii';
 import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -37,7 +38,11 @@ const rowsOf = (r: unknown): number => (Array.isArray(r) && typeof r[1] === 'num
 export class ErasureService {
   private readonly logger = new Logger('Privacy');
 
-  constructor(@InjectDataSource() private readonly db: DataSource, @Inject(AppConfig) private readonly config: AppConfig) {}
+  private readonly pii: PiiCipher;
+
+  constructor(@InjectDataSource() private readonly db: DataSource, @Inject(AppConfig) private readonly config: AppConfig) {
+    this.pii = PiiCipher.forConfig(config);
+  }
 
   private static checkId(id: string): string {
     if (!/^\d{1,18}$/.test(id)) throw new PrivacyError('INVALID_INPUT', `candidate id must be numeric, got "${id.slice(0, 40)}"`);
@@ -53,9 +58,10 @@ export class ErasureService {
     const id = ErasureService.checkId(candidateId);
     const prefix = this.config.queuePrefix;
     const result = await this.db.transaction(async (tx) => {
-      const found: Array<{ source: string; external_id: string; email: string | null }> = await tx.query(`SELECT source, external_id, email FROM candidates WHERE id = $1 FOR UPDATE`, [id]);
-      const c = found[0];
-      if (!c) throw new PrivacyError('NOT_FOUND', `candidate ${id} not found`);
+      const found: Array<{ source: string; external_id: string; email: string | null; email_enc: string | null }> = await tx.query(`SELECT source, external_id, email, email_enc FROM candidates WHERE id = $1 FOR UPDATE`, [id]);
+      const row = found[0];
+      if (!row) throw new PrivacyError('NOT_FOUND', `candidate ${id} not found`);
+      const c = { ...row, email: this.pii.reveal(row.email_enc, row.email, piiContext.candidateEmail(row.source, row.external_id)) };
       const have = await this.tables(tx);
       const removed: Record<string, number> = {};
       const run = async (table: string, sql: string, params: unknown[] = [id]) => {
@@ -160,13 +166,18 @@ export class ErasureService {
     const id = ErasureService.checkId(candidateId);
     const have = await this.tables(this.db);
     const q = async (table: string, sql: string, params: unknown[] = [id]): Promise<unknown[]> => (have.has(table) ? ((await this.db.query(sql, params)) as unknown[]) : []);
-    const profile = (await q('candidates', `SELECT id::text AS id, source, external_id, name, email, city, region, country, desired_titles, skills, years_experience, education_level, salary_expectation, preferences, consent_alerts, consent_training, time_zone, created_at, updated_at FROM candidates WHERE id = $1`))[0];
-    if (!profile) throw new PrivacyError('NOT_FOUND', `candidate ${id} not found`);
+    const stored = (await q('candidates', `SELECT id::text AS id, source, external_id, name, email, name_enc, email_enc, city, region, country, desired_titles, skills, years_experience, education_level, salary_expectation, preferences, consent_alerts, consent_training, time_zone, created_at, updated_at FROM candidates WHERE id = $1`))[0] as Record<string, any> | undefined;
+    if (!stored) throw new PrivacyError('NOT_FOUND', `candidate ${id} not found`);
+    // The export holds the person's data in the clear (it is theirs); the envelopes are decrypted here.
+    const { name_enc: nameEnc, email_enc: emailEnc, ...profile } = stored;
+    profile['name'] = this.pii.reveal(nameEnc, profile['name'], piiContext.candidateName(profile['source'], profile['external_id']));
+    profile['email'] = this.pii.reveal(emailEnc, profile['email'], piiContext.candidateEmail(profile['source'], profile['external_id']));
+    const resumes = (await q('resumes', `SELECT id::text AS id, source, external_id, category, text, text_enc, parsed_skills, created_at, updated_at FROM resumes WHERE candidate_id = $1 ORDER BY id`)) as Array<Record<string, any>>;
     const views = `SELECT d.id, d.name, d.version, d.entity FROM feature_definitions d WHERE d.kind = 'view' AND d.entity IN ('candidate', 'candidate_job')`;
     const doc = {
       exportedAt: new Date().toISOString(),
       candidate: profile,
-      resumes: await q('resumes', `SELECT id::text AS id, source, external_id, category, text, parsed_skills, created_at, updated_at FROM resumes WHERE candidate_id = $1 ORDER BY id`),
+      resumes: resumes.map(({ text_enc: enc, ...r }) => ({ ...r, text: this.pii.reveal(enc, r['text'], piiContext.resumeText(r['source'], r['external_id'])) })),
       interactions: await q('interactions', `SELECT event_id, job_id::text AS job_id, type, occurred_at, ranking_id, experiment_key, variant, position, source FROM interactions WHERE candidate_id = $1 ORDER BY occurred_at, id`),
       features: {
         offline: await q('feature_rows', `SELECT v.name AS view, v.version, f.entity_key, f.event_time, f."values" FROM feature_rows f JOIN (${views}) v ON v.id = f.view_version_id

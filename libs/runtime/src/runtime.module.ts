@@ -1,11 +1,12 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { PiiCipher } from '@app/pii';
 import { DbModule } from '@app/db';
 import { KvModule } from '@app/kv';
 import { QueueModule } from '@app/queue';
 import type { Runtime } from './runtime.js';
 
-/** Config, database, key-value store and queue connection for one process. */
+/** Config, PII cipher, database, key-value store and queue connection for one process. */
 @Global()
 @Module({})
 export class RuntimeModule {
@@ -14,8 +15,8 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       imports: [DbModule.forRoot(endpoint), KvModule.forRoot(config, endpoint), QueueModule.forRoot(config, endpoint)],
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig, DbModule, KvModule, QueueModule],
+      providers: [{ provide: AppConfig, useValue: config }, { provide: PiiCipher, useValue: PiiCipher.install(config) }],
+      exports: [AppConfig, PiiCipher, DbModule, KvModule, QueueModule],
     };
   }
 }

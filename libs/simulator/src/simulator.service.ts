@@ -1,3 +1,4 @@
+import { PiiCipher, piiContext } from '@app/pii';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { generateMarket, SIM_SOURCE, type SimMarket } from './generate.js';
@@ -217,22 +218,24 @@ export class SimulatorService {
 
   private async writeCandidates(sim: SimMarket, marketId: string, batchSize: number, progress: (n: number) => Promise<void>): Promise<string[]> {
     const ids: string[] = new Array(sim.candidates.length);
+    const pii = await PiiCipher.current();
     for (let i = 0; i < sim.candidates.length; i += batchSize) {
       const batch = sim.candidates.slice(i, i + batchSize);
       await this.ds.transaction(async (m) => {
-        const cols = 16;
+        const cols = 18;
         const params: unknown[] = [];
         const values: string[] = [];
         for (const c of batch) {
           const b = params.length;
           values.push(`(${Array.from({ length: cols }, (_, k) => `$${b + k + 1}`).join(',')})`);
           params.push(
-            SIM_SOURCE, c.externalId, c.name, c.email, c.city, c.region, c.country, c.desiredTitles, c.skills, c.yearsExperience, c.educationLevel,
+            SIM_SOURCE, c.externalId, pii.encrypt(c.name, piiContext.candidateName(SIM_SOURCE, c.externalId)), pii.encrypt(c.email, piiContext.candidateEmail(SIM_SOURCE, c.externalId)),
+            pii.emailIndex(c.email), pii.profileDigest(c.name, c.email), c.city, c.region, c.country, c.desiredTitles, c.skills, c.yearsExperience, c.educationLevel,
             c.salaryExpectation, JSON.stringify(c.preferences), c.consentAlerts, c.consentTraining, c.timeZone,
           );
         }
         await m.query(
-          `INSERT INTO candidates (source, external_id, name, email, city, region, country, desired_titles, skills, years_experience, education_level,
+          `INSERT INTO candidates (source, external_id, name_enc, email_enc, email_index, pii_digest, city, region, country, desired_titles, skills, years_experience, education_level,
              salary_expectation, preferences, consent_alerts, consent_training, time_zone)
            VALUES ${values.join(',')} ON CONFLICT (source, external_id) DO NOTHING`,
           params,

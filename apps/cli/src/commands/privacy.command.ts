@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { queryAudit } from '@app/audit';
-import { ErasureService, PrivacyCoreModule, PrivacyError } from '@app/privacy';
+import { ErasureService, PiiError, PrivacyCoreModule, PrivacyError } from '@app/privacy';
 import { DataSource } from 'typeorm';
 import { cliActor, withCliContext } from '../cli-context.js';
 import { CliError, printResult } from '../cli-output.js';
 
 const asCliError = (err: unknown): never => {
-  if (err instanceof PrivacyError) throw new CliError(`${err.code}: ${err.message}`);
+  if (err instanceof PrivacyError || err instanceof PiiError) throw new CliError(`${err.code}: ${err.message}`);
   throw err;
 };
 

@@ -1,7 +1,7 @@
 import { EDUCATION_LEVELS } from '@app/market';
 import type { FeatureSpec, FeatureViewDefinition, Row } from '../definitions/types.js';
 import { bin, crossBucket, daysBetween, hashBucket, log1p, oneHot, smoothedRate, standardiser, tfidfVector } from '../encodings.js';
-import { candidateTokens, marketVocabulary, VECTOR_TERMS } from './market-text.js';
+import { candidateTokens, decryptResumeText, latestResumeSql, marketVocabulary, VECTOR_TERMS } from './market-text.js';
 
 const DAY = 86_400;
 export const HASH_BUCKETS = 1 << 18;
@@ -202,7 +202,7 @@ export const candidateTextView: FeatureViewDefinition = {
   source: {
     sql: `SELECT * FROM (
       SELECT c.id::text AS candidate_id, c.desired_titles, c.skills,
-             (SELECT r.text FROM resumes r WHERE r.candidate_id = c.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS resume_text,
+             ${latestResumeSql()},
              GREATEST(${PROFILE_EVENT_TIME}, (SELECT max(LEAST(r.created_at, ${FIRST_SEEN})) FROM resumes r WHERE r.candidate_id = c.id)) AS event_time
         FROM candidates c) s
       WHERE s.event_time <= $1`,
@@ -211,6 +211,7 @@ export const candidateTextView: FeatureViewDefinition = {
     version: '1',
     params: { topK: VECTOR_TERMS },
     fn: async (rows: Row[], ctx) => {
+      await decryptResumeText(rows);
       const { vocab, index, idf } = await marketVocabulary(ctx);
       return rows.map((r) => {
         const tokens = candidateTokens(r);

@@ -2,7 +2,7 @@ import { SENIORITIES } from '@app/market';
 import type { FeatureViewDefinition, Row } from '../definitions/types.js';
 import { skillKey, skillRelevance, sparseCosine, tfidfVector, tokenize } from '../encodings.js';
 import { JOB_EVENT_TIME } from './job.views.js';
-import { candidateTokens, jobTokens, marketVocabulary, VECTOR_TERMS } from './market-text.js';
+import { candidateTokens, decryptResumeText, latestResumeSql, jobTokens, marketVocabulary, VECTOR_TERMS } from './market-text.js';
 
 const DAY = 86_400;
 
@@ -58,7 +58,7 @@ export const candidateJobMatchView: FeatureViewDefinition = {
                  ${JOB_EVENT_TIME}) AS event_time,
                c.skills AS candidate_skills, c.desired_titles, c.city AS candidate_city, c.country AS candidate_country,
                c.preferences->>'remote' AS remote_pref, c.years_experience, c.salary_expectation,
-               (SELECT r.text FROM resumes r WHERE r.candidate_id = c.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS resume_text,
+               ${latestResumeSql()},
                j.title, j.description, j.skills AS job_skills, j.city AS job_city, j.country AS job_country, j.remote,
                j.seniority, j.salary_annual_min, j.salary_annual_max
           FROM pairs p JOIN candidates c ON c.id = p.candidate_id JOIN jobs j ON j.id = p.job_id) s
@@ -68,6 +68,7 @@ export const candidateJobMatchView: FeatureViewDefinition = {
     version: '1',
     params: { topK: VECTOR_TERMS, seniorityYears: SENIORITY_YEARS },
     fn: async (rows: Row[], ctx) => {
+      await decryptResumeText(rows);
       const { vocab, index, idf } = await marketVocabulary(ctx);
       const skillRows = await ctx.query<{ skill: string; df: string }>(
         `SELECT lower(s) AS skill, count(DISTINCT j.id)::text AS df FROM jobs j, unnest(j.skills) s WHERE j.posted_at <= $1 GROUP BY lower(s)`, [ctx.asOf]);

@@ -22,11 +22,27 @@ export class CandidateEntity {
   @Column({ name: 'external_id', type: 'varchar', length: 200 })
   externalId!: string;
 
+  /** Legacy plaintext, NULL once encrypted (`matchlab pii encrypt-existing`); read {@link nameEnc} through PiiCipher.reveal. */
   @Column({ type: 'varchar', length: 200, nullable: true })
   name!: string | null;
 
+  /** Legacy plaintext, NULL once encrypted; read {@link emailEnc} through PiiCipher.reveal. */
   @Column({ type: 'varchar', length: 320, nullable: true })
   email!: string | null;
+
+  /** PII envelopes (libs/pii), context `candidates.name|email:<source>/<external id>`. */
+  @Column({ name: 'name_enc', type: 'text', nullable: true })
+  nameEnc!: string | null;
+
+  @Column({ name: 'email_enc', type: 'text', nullable: true })
+  emailEnc!: string | null;
+
+  /** Keyed blind index of the email (PiiCipher.emailIndex). */
+  @Column({ name: 'email_index', type: 'char', length: 64, nullable: true })
+  emailIndex!: string | null;
+
+  @Column({ name: 'pii_digest', type: 'char', length: 64, nullable: true })
+  piiDigest!: string | null;
 
   @Column({ type: 'varchar', length: 120, nullable: true })
   city!: string | null;

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PiiCipher } from '@app/pii';
 import { InjectRepository } from '@nestjs/typeorm';
 import { pageBounds, type Page } from '@app/pagination';
 import { Repository } from 'typeorm';
@@ -13,7 +14,13 @@ export class CandidateService {
   constructor(
     @InjectRepository(CandidateEntity) private readonly candidates: Repository<CandidateEntity>,
     @InjectRepository(ResumeEntity) private readonly resumes: Repository<ResumeEntity>,
+    @Inject(PiiCipher) private readonly pii: PiiCipher,
   ) {}
+
+  /** Candidates with this email address (case-insensitive), found through the keyed blind index: the address is not stored in the clear. */
+  findByEmail(email: string): Promise<CandidateEntity[]> {
+    return this.candidates.find({ where: { emailIndex: this.pii.emailIndex(email)! }, order: { id: 'ASC' } });
+  }
 
   async list(args: CandidateListArgs): Promise<Page<CandidateEntity>> {
     const f = args.filter ?? {};

@@ -22,12 +22,18 @@ export class ResumeEntity {
   @Column({ type: 'varchar', length: 120, nullable: true })
   category!: string | null;
 
-  @Column({ type: 'text' })
-  text!: string;
+  /** Legacy plaintext, NULL once encrypted; read {@link textEnc} through PiiCipher.reveal. */
+  @Column({ type: 'text', nullable: true })
+  text!: string | null;
+
+  /** PII envelope (libs/pii), context `resumes.text:<source>/<external id>`. */
+  @Column({ name: 'text_enc', type: 'text', nullable: true })
+  textEnc!: string | null;
 
   @Column({ name: 'parsed_skills', type: 'text', array: true })
   parsedSkills!: string[];
 
+  /** Keyed (PiiCipher.contentHash) for rows written since PiiEncryption1764200900000. */
   @Column({ name: 'content_hash', type: 'char', length: 40 })
   contentHash!: string;
 

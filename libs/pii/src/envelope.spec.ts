@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { PrivacyError } from '../privacy.errors.js';
+import { PiiError } from './pii.errors.js';
 import { generateKey, parseKeyList, PiiKeyRing } from './envelope.js';
 
 const code = (f: () => unknown) => {
   try {
     f();
   } catch (err) {
-    return (err as PrivacyError).code;
+    return (err as PiiError).code;
   }
-  throw new Error('expected a PrivacyError');
+  throw new Error('expected a PiiError');
 };
 
 describe('PII envelope encryption (AES-256-GCM, DEK per value wrapped by a KEK)', () => {

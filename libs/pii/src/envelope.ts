@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { PrivacyError } from '../privacy.errors.js';
+import { PiiError } from './pii.errors.js';
 
 /**
  * Envelope encryption for personal data (AES-256-GCM, node:crypto): each value gets its own random data key (DEK);
@@ -11,7 +11,7 @@ import { PrivacyError } from '../privacy.errors.js';
  * wrapped DEK as additional data, and an optional context (e.g. `candidates.email:42`) to the ciphertext, so an
  * envelope copied to another row or field does not decrypt.
  *
- * Status: a tested building block. It is not yet applied to stored columns (see libs/privacy/README.md).
+ * Applied to candidate name, email and resume text through {@link PiiCipher} (see libs/privacy/README.md, "PII at rest").
  */
 export interface KeyEncryptionKey {
   id: string;
@@ -24,23 +24,23 @@ const ID = /^[A-Za-z0-9_-]{1,32}$/;
 const b64 = (b: Buffer) => b.toString('base64url');
 const unb64 = (s: string) => Buffer.from(s, 'base64url');
 
-/** `id:base64key[,id:base64key…]`, first = active. Throws PrivacyError(INVALID_INPUT) naming the bad entry. */
+/** `id:base64key[,id:base64key…]`, first = active. Throws PiiError(INVALID_INPUT) naming the bad entry. */
 export function parseKeyList(raw: string): KeyEncryptionKey[] {
   const keys = raw.split(',').map((s) => s.trim()).filter(Boolean).map((entry, i) => {
     const at = entry.indexOf(':');
     const id = at > 0 ? entry.slice(0, at) : '';
-    if (!ID.test(id)) throw new PrivacyError('INVALID_INPUT', `key ${i + 1}: expected id:base64key with an id of 1-32 letters, digits, _ or -`);
+    if (!ID.test(id)) throw new PiiError('INVALID_INPUT', `key ${i + 1}: expected id:base64key with an id of 1-32 letters, digits, _ or -`);
     const key = Buffer.from(entry.slice(at + 1), 'base64');
-    if (key.length !== 32) throw new PrivacyError('INVALID_INPUT', `key ${id}: must be 32 bytes (base64), got ${key.length}`);
+    if (key.length !== 32) throw new PiiError('INVALID_INPUT', `key ${id}: must be 32 bytes (base64), got ${key.length}`);
     return { id, key };
   });
-  if (keys.length === 0) throw new PrivacyError('INVALID_INPUT', 'no keys');
-  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new PrivacyError('INVALID_INPUT', 'duplicate key id');
+  if (keys.length === 0) throw new PiiError('INVALID_INPUT', 'no keys');
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new PiiError('INVALID_INPUT', 'duplicate key id');
   return keys;
 }
 
 export function generateKey(id: string): KeyEncryptionKey {
-  if (!ID.test(id)) throw new PrivacyError('INVALID_INPUT', `key id must be 1-32 letters, digits, _ or -`);
+  if (!ID.test(id)) throw new PiiError('INVALID_INPUT', `key id must be 1-32 letters, digits, _ or -`);
   return { id, key: randomBytes(32) };
 }
 
@@ -53,14 +53,14 @@ function seal(key: Buffer, plaintext: Buffer, aad: string): { iv: Buffer; body: 
 }
 
 function open(key: Buffer, iv: Buffer, body: Buffer, aad: string): Buffer {
-  if (iv.length !== 12 || body.length < 16) throw new PrivacyError('DECRYPT_FAILED', 'malformed envelope');
+  if (iv.length !== 12 || body.length < 16) throw new PiiError('DECRYPT_FAILED', 'malformed envelope');
   try {
     const d = createDecipheriv('aes-256-gcm', key, iv);
     d.setAAD(Buffer.from(aad, 'utf8'));
     d.setAuthTag(body.subarray(body.length - 16));
     return Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]);
   } catch {
-    throw new PrivacyError('DECRYPT_FAILED', 'envelope does not decrypt (wrong key, context or tampered data)');
+    throw new PiiError('DECRYPT_FAILED', 'envelope does not decrypt (wrong key, context or tampered data)');
   }
 }
 
@@ -68,7 +68,7 @@ export class PiiKeyRing {
   private readonly byId: Map<string, Buffer>;
 
   constructor(readonly keys: readonly KeyEncryptionKey[]) {
-    if (keys.length === 0) throw new PrivacyError('INVALID_INPUT', 'the key ring needs at least one key');
+    if (keys.length === 0) throw new PiiError('INVALID_INPUT', 'the key ring needs at least one key');
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
 
@@ -106,14 +106,14 @@ export class PiiKeyRing {
 
   private parts(envelope: string): [string, string, string, string, string] {
     const p = envelope.split('.');
-    if (p.length !== 5 || p[0] !== VERSION) throw new PrivacyError('DECRYPT_FAILED', 'not a pii1 envelope');
+    if (p.length !== 5 || p[0] !== VERSION) throw new PiiError('DECRYPT_FAILED', 'not a pii1 envelope');
     return p as [string, string, string, string, string];
   }
 
   private unwrap(envelope: string): { dek: Buffer; iv: Buffer; body: Buffer } {
     const [, kid, wrapped, iv, body] = this.parts(envelope);
     const kek = this.byId.get(kid);
-    if (!kek) throw new PrivacyError('UNKNOWN_KEY', `envelope is wrapped with key "${kid}", which is not in the key ring`, { keyId: kid });
+    if (!kek) throw new PiiError('UNKNOWN_KEY', `envelope is wrapped with key "${kid}", which is not in the key ring`, { keyId: kid });
     const w = unb64(wrapped);
     const dek = open(kek, w.subarray(0, 12), w.subarray(12), `${VERSION}.${kid}`);
     return { dek, iv: unb64(iv), body: unb64(body) };
