@@ -389,7 +389,7 @@ export const ENTRIES: Entry[] = [
   {
     name: 'recsys-twotower-step',
     script: 'bench/recsys-twotower-step.bench.ts',
-    args: { full: recsys('recsys-twotower-step.bench.ts') },
+    args: { small: recsys('recsys-twotower-step.bench.ts'), full: recsys('recsys-twotower-step.bench.ts') }, // ML-100K, one epoch: the same at both sizes
     needs: [],
     timeout: { small: 300, full: 600 },
     rows: [{ metric: 'two-tower training, ms per 1,024-row step', path: 'msPerStep', unit: 'ms' }],
