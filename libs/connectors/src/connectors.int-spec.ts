@@ -43,7 +43,7 @@ function startSite() {
           res.writeHead(304, { etag });
           return res.end();
         }
-        return html(ld(posting('I-1', 'Backend Engineer', { baseSalary: { '@type': 'MonetaryAmount', currency: 'USD', value: { '@type': 'QuantitativeValue', minValue: 60, maxValue: 70, unitText: 'HOUR' } }, validThrough: state.page1Version === 3 ? new Date(Date.now() - 3_600_000).toISOString() : '2099-01-01' })), { etag });
+        return html(ld(posting('I-1', 'Backend Engineer', { directApply: true, baseSalary: { '@type': 'MonetaryAmount', currency: 'USD', value: { '@type': 'QuantitativeValue', minValue: 60, maxValue: 70, unitText: 'HOUR' } }, validThrough: state.page1Version === 3 ? new Date(Date.now() - 3_600_000).toISOString() : '2099-01-01' })), { etag });
       }
       case '/jobs/multi':
         return html(
@@ -116,7 +116,7 @@ describe('connectors (real database, local HTTP site)', () => {
     await site?.close();
   });
 
-  const jobs = (source: string) => ds.query(`SELECT external_id, title, description, company_id IS NOT NULL AS has_company, city, region, country, remote, salary_min, salary_max, salary_currency, salary_period, salary_annual_min, employment_type, expires_at, status FROM jobs WHERE source = $1 ORDER BY external_id`, [source]);
+  const jobs = (source: string) => ds.query(`SELECT external_id, title, description, company_id IS NOT NULL AS has_company, city, region, country, remote, salary_min, salary_max, salary_currency, salary_period, salary_annual_min, employment_type, expires_at, status, direct_apply FROM jobs WHERE source = $1 ORDER BY external_id`, [source]);
 
   it('crawls career pages from a sitemap: robots.txt, redirects, timeouts, size limit, malformed JSON-LD; maps and upserts postings', async () => {
     await sources.add({ name: 'initech', type: 'career_pages', url: `${site.base}/sitemap.xml` }, 'test');
@@ -135,9 +135,9 @@ describe('connectors (real database, local HTTP site)', () => {
     const rows = await jobs('initech');
     expect(rows.map((r: any) => r.external_id)).toEqual(['Initech:I-1', 'Initech:I-2', 'Initech:I-3', 'Initech:I-5']);
     const [i1, i2] = rows;
-    expect(i1).toMatchObject({ title: 'Backend Engineer', city: 'Austin', region: 'TX', country: 'US', salary_min: 60, salary_max: 70, salary_currency: 'USD', salary_period: 'hour', salary_annual_min: 124800, employment_type: 'full_time', status: 'active', has_company: true });
+    expect(i1).toMatchObject({ title: 'Backend Engineer', city: 'Austin', region: 'TX', country: 'US', salary_min: 60, salary_max: 70, salary_currency: 'USD', salary_period: 'hour', salary_annual_min: 124800, employment_type: 'full_time', status: 'active', has_company: true, direct_apply: true });
     expect(i1.description).toBe('Work on TypeScript services');
-    expect(i2.remote).toBe(true);
+    expect(i2).toMatchObject({ remote: true, direct_apply: null });
   }, 120_000);
 
   it('a second crawl uses conditional GET (304 → unchanged); a posting gone from its page and one past validThrough expire', async () => {
@@ -222,5 +222,9 @@ describe('connectors (real database, local HTTP site)', () => {
     expect(anon.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const missing = await graphql(app, `mutation { syncSource(source: "nope") { id } }`, {}, token);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // JSON-LD directApply is stored and exposed on the Job type.
+    const [{ id: jobId }] = await ds.query(`SELECT id::text FROM jobs WHERE source = 'initech' AND external_id = 'Initech:I-1'`);
+    const job = await graphql(app, `query($id: ID!) { job(id: $id) { externalId directApply } }`, { id: jobId }, token);
+    expect(job.data!.job).toEqual({ externalId: 'Initech:I-1', directApply: true });
   }, 60_000);
 });

@@ -107,7 +107,7 @@ describe('schema.org JobPosting extraction', () => {
     const { postings, skipped } = extractJobPostings(page([JSON.stringify(posting)]));
     expect(skipped).toEqual([]);
     const row = jobPostingRow(postings[0]!.posting, 'https://globex.example/jobs/77');
-    expect(row).toEqual({ external_id: 'Globex:G-77', title: 'Staff Engineer', description: 'Lead teams', posted_at: '2026-11-01', expires_at: '2026-12-31T23:59', employment_type: 'full_time', company: 'Globex', city: 'Denver', region: 'CO', country: 'US', salary_min: 60, salary_max: 80, salary_currency: 'USD', salary_period: 'hour' });
+    expect(row).toEqual({ external_id: 'Globex:G-77', title: 'Staff Engineer', description: 'Lead teams', posted_at: '2026-11-01', expires_at: '2026-12-31T23:59', employment_type: 'full_time', company: 'Globex', city: 'Denver', region: 'CO', country: 'US', salary_min: 60, salary_max: 80, salary_currency: 'USD', salary_period: 'hour', direct_apply: true });
   });
 
   it('finds postings in @graph and arrays, skips malformed blocks with a reason, reads TELECOMMUTE and microdata', () => {

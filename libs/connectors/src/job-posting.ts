@@ -84,7 +84,7 @@ const text = (v: unknown): string | undefined => {
  * A schema.org JobPosting → importer job row. Every standard field: title, description (HTML → sanitised text),
  * datePosted, validThrough, employmentType, hiringOrganization, jobLocation (address parts) and jobLocationType
  * TELECOMMUTE (remote), baseSalary (MonetaryAmount with QuantitativeValue min/max/value and unitText, currency),
- * identifier (PropertyValue or text; else the page URL) and directApply (kept as `direct_apply` for reference).
+ * identifier (PropertyValue or text; else the page URL) and directApply (→ `direct_apply`, stored on the job).
  */
 export function jobPostingRow(p: Record<string, any>, pageUrl: string, index = 0): Record<string, unknown> {
   const row: Record<string, unknown> = {};
@@ -107,6 +107,8 @@ export function jobPostingRow(p: Record<string, any>, pageUrl: string, index = 0
   } else if (typeof addr === 'string') row.location = addr;
   const locType = [].concat(p.jobLocationType ?? []).map(String);
   if (locType.some((t) => /telecommute/i.test(t))) row.remote = true;
+  const direct = directApply(p);
+  if (direct !== undefined) row.direct_apply = direct;
   if (!row.country && p.applicantLocationRequirements) row.country = text(first(p.applicantLocationRequirements)?.name ?? p.applicantLocationRequirements);
   const salary = first(p.baseSalary) ?? first(p.estimatedSalary);
   if (salary && typeof salary === 'object') {
@@ -124,5 +126,5 @@ export function jobPostingRow(p: Record<string, any>, pageUrl: string, index = 0
   return finishJobRow(row);
 }
 
-/** `directApply` of a posting (true/false/undefined), reported by the crawler. */
+/** `directApply` of a posting (true/false/undefined), stored as jobs.direct_apply. */
 export const directApply = (p: Record<string, any>): boolean | undefined => (p.directApply === undefined ? undefined : p.directApply === true || p.directApply === 'true' || p.directApply === 'True');

@@ -8,7 +8,7 @@ import { ConnectorError } from './connectors.errors.js';
 export type FieldSpec = string | string[] | { const: unknown };
 export type FieldMapping = Record<string, FieldSpec>;
 
-export const JOB_FIELDS = ['external_id', 'title', 'company', 'description', 'skills', 'location', 'city', 'region', 'country', 'remote', 'salary_min', 'salary_max', 'salary_currency', 'salary_period', 'seniority', 'employment_type', 'posted_at', 'expires_at', 'status', 'url'] as const;
+export const JOB_FIELDS = ['external_id', 'title', 'company', 'description', 'skills', 'location', 'city', 'region', 'country', 'remote', 'salary_min', 'salary_max', 'salary_currency', 'salary_period', 'seniority', 'employment_type', 'posted_at', 'expires_at', 'status', 'direct_apply', 'url'] as const;
 
 /** Checks a mapping given by a user: known target fields, string paths. Throws ConnectorError INVALID_INPUT. */
 export function parseMapping(value: unknown): FieldMapping {

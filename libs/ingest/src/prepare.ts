@@ -46,6 +46,8 @@ export interface PreparedJob {
   posted_at: string | null;
   expires_at: string | null;
   status: string;
+  /** schema.org directApply (null: the source does not say). */
+  direct_apply: boolean | null;
   content_hash: string;
   /** MinHash signature (kept in memory for near-duplicate detection, not stored). */
   minhash: number[];
@@ -85,6 +87,7 @@ export function prepareJob(r: JobRow, source: string, rates: CurrencyRates, base
     posted_at: r.posted_at ? r.posted_at.toISOString() : null,
     expires_at: r.expires_at ? r.expires_at.toISOString() : null,
     status: r.status ?? 'active',
+    direct_apply: r.direct_apply ?? null,
     content_hash: sha1([normalizedTitle, companyKey ?? '', locationKey, normDescription].join('\u241e')),
     minhash: signature,
     lsh_bands: bands,

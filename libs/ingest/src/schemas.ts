@@ -76,6 +76,7 @@ export function jobRowSchema(currencies: ReadonlySet<string>) {
       posted_at: opt(date('posted_at')),
       expires_at: opt(date('expires_at')),
       status: opt(enumOf(['active', 'expired', 'closed'] as const, 'status')),
+      direct_apply: opt(bool('direct_apply')),
     })
     .superRefine((r, ctx) => {
       if (r.salary_min !== undefined && r.salary_max !== undefined && r.salary_min > r.salary_max) {

@@ -85,6 +85,9 @@ export class JobEntity {
   @Column({ name: 'canonical_job_id', type: 'bigint', nullable: true })
   canonicalJobId!: string | null;
 
+  @Column({ name: 'direct_apply', type: 'boolean', nullable: true })
+  directApply!: boolean | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -23,5 +23,6 @@ export function toJobModel(e: JobEntity): JobModel {
     status: e.status,
     canonicalJobId: e.canonicalJobId,
     contentHash: e.contentHash,
+    directApply: e.directApply ?? null,
   };
 }

@@ -99,4 +99,7 @@ export class JobModel {
 
   @Field()
   contentHash!: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'schema.org directApply: true when the application happens on the posting\'s own page; null when the source does not say.' })
+  directApply!: boolean | null;
 }
