@@ -3,9 +3,11 @@
 // model, N alert subscribers all due now, a window of new jobs); every configuration gets a fresh copy of it
 // (CREATE DATABASE … TEMPLATE) and its own queue prefix, starts W worker processes (dist/apps/worker), queues the
 // evaluation (CLI, as a user would) and waits for it, then queues the due alerts (as the minutely tick does) and
-// waits until every alert is finished. Printed per configuration: throughput, speed-up over the first configuration,
+// waits until every alert is finished. Printed per configuration: throughput (alerts: first alert taken → last
+// finished; evaluation: created → result, split into plan, shard phase and merge), speed-up over the first configuration,
 // and a fingerprint of the results that must not depend on W:
-//   - evaluation: the stored metrics (values, 95% intervals, user counts) and the dataset fingerprint, exactly;
+//   - evaluation: the stored metrics (values, 95% intervals, user counts) and the dataset fingerprint, exactly
+//     (its time is split into plan — one job —, the shard phase, which spreads over the workers, and the merge);
 //   - alerts: per subscriber (candidate external id) the delivery status, model, variant and the ordered jobs sent
 //     (job external ids with their positions, from the sent-jobs ledger); database ids, message ids and timestamps
 //     are left out (they legitimately differ). The SMTP sink's mail count and per-recipient duplicates are checked too.
@@ -156,14 +158,24 @@ async function runConfiguration(W) {
     if (ev.status !== 'queued' && ev.status !== 'running') break;
     await sleep(100);
   }
-  const evalSeconds = (Date.now() - t0) / 1000;
+  const evalWallSeconds = (Date.now() - t0) / 1000; // includes the CLI's start (seconds on a loaded machine)
   if (ev.status !== 'completed') throw new Error(`evaluation ${evalId} ended ${ev.status}: ${ev.error}`);
   const shardRows = (await sql.query(`SELECT shard, users, worker, seconds FROM evaluation_shards WHERE evaluation_id = $1 ORDER BY shard`, [evalId])).rows;
+  // Phases: plan (one job: read, split, write shard inputs), shards (parallel over the workers), merge (the last shard).
+  const phases = (await sql.query(
+    `SELECT extract(epoch FROM (SELECT min(started_at) FROM evaluation_shards WHERE evaluation_id = e.id) - e.created_at)::float8 AS plan,
+            extract(epoch FROM (SELECT max(finished_at) - min(started_at) FROM evaluation_shards WHERE evaluation_id = e.id))::float8 AS shards,
+            extract(epoch FROM e.finished_at - (SELECT max(finished_at) FROM evaluation_shards WHERE evaluation_id = e.id))::float8 AS merge
+       FROM evaluations e WHERE e.id = $1`,
+    [evalId],
+  )).rows[0];
   const evalUsers = shardRows.reduce((a, r) => a + r.users, 0);
   const evalWorkers = new Set(shardRows.map((r) => r.worker)).size;
   const evalPrint = sha(JSON.stringify({ results: ev.results, dataset: ev.dataset?.fingerprint ?? ev.dataset })).slice(0, 12);
+  // The evaluation's own time: from its creation to its result (the CLI process start is not part of it).
+  const evalSeconds = (await sql.query(`SELECT extract(epoch FROM finished_at - created_at)::float8 AS s FROM evaluations WHERE id = $1`, [evalId])).rows[0].s;
   const shardSeconds = shardRows.map((r) => Number(r.seconds).toFixed(1)).join(' ');
-  if (!args.quiet) log(`  W=${W} evaluation: ${SHARDS} shards, ${evalUsers} users in ${evalSeconds.toFixed(1)} s on ${evalWorkers} worker(s) (shard seconds ${shardSeconds}), load ${load()}`);
+  if (!args.quiet) log(`  W=${W} evaluation: ${SHARDS} shards, ${evalUsers} users in ${evalSeconds.toFixed(1)} s on ${evalWorkers} worker(s): plan ${phases.plan.toFixed(1)} s, shards ${phases.shards.toFixed(1)} s (each ${shardSeconds}), merge ${phases.merge.toFixed(1)} s; load ${load()}`);
 
   // Alert batch: queue the due subscriptions the way the minutely tick does (job ids make a concurrent tick a no-op).
   t0 = Date.now();
@@ -181,7 +193,9 @@ async function runConfiguration(W) {
       log(`  W=${W} alerts [${s.toFixed(0)} s] ${done.toLocaleString()}/${SUBSCRIBERS.toLocaleString()} (${(done / s).toFixed(0)}/s), load ${load()}`);
     }
   }
-  const alertSeconds = (Date.now() - t0) / 1000;
+  const alertWallSeconds = (Date.now() - t0) / 1000; // includes the enqueueing process's start
+  // The batch's own time: from the first alert a worker took to the last one finished.
+  const alertSeconds = (await sql.query(`SELECT extract(epoch FROM max(finished_at) - min(created_at))::float8 AS s FROM alert_deliveries`)).rows[0].s;
   const smtp = await sinkStats();
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => (w.exitCode !== null ? null : new Promise((r) => w.once('exit', r)))));
@@ -201,7 +215,7 @@ async function runConfiguration(W) {
   const alertPrint = sha(rows.map((r) => [r.candidate, r.status, r.model_ref, r.model_version, r.experiment_key, r.variant, r.sent].join('|')).join('\n')).slice(0, 12);
   await sql.end();
   return {
-    workers: W, evalSeconds, evalUsers, evalShards: SHARDS, evalWorkers, evalPrint,
+    workers: W, evalSeconds, evalWallSeconds, alertWallSeconds, evalUsers, evalShards: SHARDS, evalWorkers, evalPrint, evalPhases: phases,
     alertSeconds, queued, alerts: rows.length, deliveries: by, ledger, smtp, alertPrint, load: loadavg()[0],
   };
 }
@@ -233,10 +247,10 @@ const first = results[0];
 const pad = (s, n) => String(s).padStart(n);
 log('');
 log(`scale-out: ${SUBSCRIBERS.toLocaleString()} alerts and an evaluation of ${first.evalUsers.toLocaleString()} users in ${SHARDS} shards (${STRATEGY}), ${cpus().length} cores`);
-log(`${pad('W', 2)} | ${pad('alerts/s', 9)} | ${pad('speed-up', 8)} | ${pad('alerts s', 8)} | ${pad('eval s', 7)} | ${pad('users/s', 8)} | ${pad('speed-up', 8)} | ${pad('load', 5)} | fingerprint (eval/alerts)`);
+log(`${pad('W', 2)} | ${pad('alerts/s', 9)} | ${pad('speed-up', 8)} | ${pad('alerts s', 8)} | ${pad('eval s', 7)} | ${pad('users/s', 8)} | ${pad('speed-up', 8)} | ${pad('shards s', 8)} | ${pad('speed-up', 8)} | ${pad('load', 5)} | fingerprint (eval/alerts)`);
 for (const r of results) {
   const aps = r.alerts / r.alertSeconds;
-  log(`${pad(r.workers, 2)} | ${pad(aps.toFixed(0), 9)} | ${pad((r.alerts / r.alertSeconds / (first.alerts / first.alertSeconds)).toFixed(2) + 'x', 8)} | ${pad(r.alertSeconds.toFixed(1), 8)} | ${pad(r.evalSeconds.toFixed(1), 7)} | ${pad((r.evalUsers / r.evalSeconds).toFixed(0), 8)} | ${pad((first.evalSeconds / r.evalSeconds).toFixed(2) + 'x', 8)} | ${pad(r.load.toFixed(2), 5)} | ${r.evalPrint}/${r.alertPrint}`);
+  log(`${pad(r.workers, 2)} | ${pad(aps.toFixed(0), 9)} | ${pad((r.alerts / r.alertSeconds / (first.alerts / first.alertSeconds)).toFixed(2) + 'x', 8)} | ${pad(r.alertSeconds.toFixed(1), 8)} | ${pad(r.evalSeconds.toFixed(1), 7)} | ${pad((r.evalUsers / r.evalSeconds).toFixed(0), 8)} | ${pad((first.evalSeconds / r.evalSeconds).toFixed(2) + 'x', 8)} | ${pad(r.evalPhases.shards.toFixed(1), 8)} | ${pad((first.evalPhases.shards / r.evalPhases.shards).toFixed(2) + 'x', 8)} | ${pad(r.load.toFixed(2), 5)} | ${r.evalPrint}/${r.alertPrint}`);
 }
 const identical = results.every((r) => r.evalPrint === first.evalPrint && r.alertPrint === first.alertPrint && r.alerts === SUBSCRIBERS && r.smtp.duplicates === 0);
 log(identical ? 'results identical for every worker count (evaluation metrics, alerts sent per subscriber, no duplicate mail)' : 'RESULTS DIFFER between worker counts (see the fingerprints and the JSON line)');
@@ -245,7 +259,9 @@ console.log(JSON.stringify({
   configurations: results.map((r) => ({
     workers: r.workers, alertsPerSecond: Number((r.alerts / r.alertSeconds).toFixed(1)), alertSeconds: Number(r.alertSeconds.toFixed(1)),
     alertSpeedup: Number((r.alerts / r.alertSeconds / (first.alerts / first.alertSeconds)).toFixed(2)),
-    evalSeconds: Number(r.evalSeconds.toFixed(1)), evalUsersPerSecond: Number((r.evalUsers / r.evalSeconds).toFixed(1)), evalSpeedup: Number((first.evalSeconds / r.evalSeconds).toFixed(2)),
+    evalSeconds: Number(r.evalSeconds.toFixed(1)), evalWallSeconds: Number(r.evalWallSeconds.toFixed(1)), alertWallSeconds: Number(r.alertWallSeconds.toFixed(1)), evalUsersPerSecond: Number((r.evalUsers / r.evalSeconds).toFixed(1)), evalSpeedup: Number((first.evalSeconds / r.evalSeconds).toFixed(2)),
+    evalPlanSeconds: Number(r.evalPhases.plan.toFixed(2)), evalShardPhaseSeconds: Number(r.evalPhases.shards.toFixed(2)), evalMergeSeconds: Number(r.evalPhases.merge.toFixed(2)),
+    evalShardPhaseSpeedup: Number((first.evalPhases.shards / r.evalPhases.shards).toFixed(2)),
     evalUsers: r.evalUsers, evalWorkersUsed: r.evalWorkers, evalFingerprint: r.evalPrint, alertFingerprint: r.alertPrint,
     deliveries: r.deliveries, ledgerRows: r.ledger, smtp: r.smtp, load1: Number(r.load.toFixed(2)),
   })),
