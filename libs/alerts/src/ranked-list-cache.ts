@@ -9,7 +9,7 @@ import { REGISTRY_EVENTS_CHANNEL, type RegistryEvent } from '@app/registry';
 import { PlatformMetrics } from '@app/telemetry';
 import { ModelServing } from '@app/training';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { matchesFilters, type AlertFilters, type WindowJob } from './compose.js';
 
 /** One (experiment, variant, model reference) a list is precomputed for; the champion has no experiment. */
@@ -165,8 +165,7 @@ export class RankedListCache implements OnModuleInit, OnModuleDestroy {
       return null;
     }
     const ids = entry.items.map((i) => i.jobId);
-    const rows = ids.length ? await this.db.getRepository(JobEntity).find({ where: { id: In(ids) }, relations: { company: true } }) : [];
-    const byId = new Map(rows.map((j) => [String(j.id), j]));
+    const byId = await this.ranking.jobEntities(ids);
     const now = Date.now();
     const filtered = Object.values(filters).some((v) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0));
     const kept = entry.items.filter((i) => {

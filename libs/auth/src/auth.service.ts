@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { recordAudit } from '@app/audit';
 import { AppConfig } from '@app/config';
+import { KeyValueStore } from '@app/kv';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { IsNull, Repository } from 'typeorm';
@@ -13,19 +14,43 @@ import type { Principal } from './principal.js';
 import { UserEntity } from './user.entity.js';
 
 const KEY_PATTERN = /^mlk_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})$/;
+/**
+ * Active API keys are cached per process for this long, so the alert API's hot path reads no key row per request.
+ * A revocation clears the cache of every process at once (published on KEY_REVOKED_CHANNEL); the TTL bounds how long
+ * a process that missed the message keeps accepting a revoked key.
+ */
+const KEY_CACHE_MS = 10_000;
+const KEY_CACHE_MAX = 10_000;
+/** `last_used_at` is written at most this often per key and process (it is a "recently used" hint, not an access log). */
+const LAST_USED_WRITE_MS = 60_000;
+const KEY_REVOKED_CHANNEL = 'matchlab:api-key-revoked';
+
+type CachedKey = Pick<ApiKeyEntity, 'id' | 'prefix' | 'keyHash' | 'name' | 'role' | 'scopes'> & { at: number };
 
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit, OnModuleDestroy {
   private readonly secret: Uint8Array;
   private readonly accessTtlSeconds: number;
+  private readonly keyCache = new Map<string, CachedKey>();
+  private readonly lastUsedWritten = new Map<string, number>();
+  private unsubscribe: (() => Promise<void>) | null = null;
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @Inject(AppConfig) config: AppConfig,
+    @Optional() @Inject(KeyValueStore) private readonly kv?: KeyValueStore,
   ) {
     this.secret = new TextEncoder().encode(config.authSecret);
     this.accessTtlSeconds = config.auth.accessTokenTtlSeconds;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.unsubscribe = (await this.kv?.subscribe(KEY_REVOKED_CHANNEL, (prefix) => this.keyCache.delete(prefix))) ?? null;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.unsubscribe?.().catch(() => undefined);
   }
 
   async createUser(email: string, password: string, role: Role, actor = 'system'): Promise<UserEntity> {
@@ -87,7 +112,25 @@ export class AuthService {
   async revokeApiKey(prefix: string, actor = 'system'): Promise<void> {
     const res = await this.keys.update({ prefix, revokedAt: IsNull() }, { revokedAt: new Date() });
     if (!res.affected) throw new AuthError('NOT_FOUND', `no active API key with prefix ${prefix}`);
+    this.keyCache.delete(prefix);
+    await this.kv?.publish(KEY_REVOKED_CHANNEL, prefix).catch(() => undefined); // other processes: within KEY_CACHE_MS anyway
     await recordAudit(this.keys.manager, { actor, action: 'api_key.revoke', subject: `api_key:${prefix}` });
+  }
+
+  /** The active (unrevoked) key with this prefix, from the per-process cache when fresh. */
+  private async activeKey(prefix: string): Promise<CachedKey | null> {
+    const now = Date.now();
+    const hit = this.keyCache.get(prefix);
+    if (hit && now - hit.at < KEY_CACHE_MS) return hit;
+    const entity = await this.keys.findOne({ where: { prefix, revokedAt: IsNull() } });
+    if (!entity) {
+      this.keyCache.delete(prefix);
+      return null;
+    }
+    if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
+    const cached: CachedKey = { id: entity.id, prefix: entity.prefix, keyHash: entity.keyHash, name: entity.name, role: entity.role, scopes: entity.scopes, at: now };
+    this.keyCache.set(prefix, cached);
+    return cached;
   }
 
   /** Every API key, newest first (the secret part is never stored, so never shown again). */
@@ -117,11 +160,16 @@ export class AuthService {
 
   private async principalForKey(key: string): Promise<Principal> {
     const m = KEY_PATTERN.exec(key);
-    const entity = m ? await this.keys.findOne({ where: { prefix: m[1]!, revokedAt: IsNull() } }) : null;
+    const entity = m ? await this.activeKey(m[1]!) : null;
     if (!entity || !timingSafeEqual(Buffer.from(entity.keyHash), Buffer.from(sha256Hex(key)))) {
       throw new AuthError('UNAUTHENTICATED', 'invalid or revoked API key');
     }
-    void this.keys.update({ id: entity.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    const now = Date.now();
+    if (now - (this.lastUsedWritten.get(entity.id) ?? 0) >= LAST_USED_WRITE_MS) {
+      if (this.lastUsedWritten.size >= KEY_CACHE_MAX) this.lastUsedWritten.clear();
+      this.lastUsedWritten.set(entity.id, now);
+      void this.keys.update({ id: entity.id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
+    }
     return { kind: 'api_key', id: entity.id, role: entity.role, label: `key ${entity.prefix} (${entity.name})`, ...(entity.scopes ? { scopes: entity.scopes } : {}) };
   }
 }

@@ -77,6 +77,7 @@ export class RankingService {
   private applyCounts: { at: number; counts: Map<string, number> } | null = null;
   private applyCountsLoading: Promise<void> | null = null;
   private readonly featureCache = new Map<string, { at: number; job: RankJob }>();
+  private readonly entityCache = new Map<string, { at: number; job: JobEntity }>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -220,6 +221,25 @@ export class RankingService {
     return out;
   }
 
+  /** Full job rows (with the company) for a served list; cached per job like the features (same TTL, bounded). */
+  async jobEntities(ids: string[]): Promise<Map<string, JobEntity>> {
+    const now = Date.now(), out = new Map<string, JobEntity>();
+    const missing = ids.filter((id) => {
+      const hit = this.entityCache.get(id);
+      if (hit && now - hit.at < FEATURES_TTL_MS) { out.set(id, hit.job); return false; }
+      return true;
+    });
+    if (missing.length) {
+      const full = await this.db.getRepository(JobEntity).find({ where: { id: In(missing) }, relations: { company: true } });
+      if (this.entityCache.size > FEATURE_CACHE_MAX) this.entityCache.clear();
+      for (const j of full) {
+        out.set(String(j.id), j);
+        this.entityCache.set(String(j.id), { at: now, job: j });
+      }
+    }
+    return out;
+  }
+
   private async readJobFeatures(ids: string[], withDescription: boolean): Promise<Map<string, RankJob>> {
     if (!ids.length) return new Map();
     const rows: Array<Record<string, unknown>> = await this.db.query(
@@ -319,8 +339,7 @@ export class RankingService {
     const rankingId = req.rankingId ?? randomUUID();
     const items: RankedList['items'] = result.items;
     if (!req.pool && items.length) {
-      const full = await this.db.getRepository(JobEntity).find({ where: { id: In(items.map((i) => i.jobId)) }, relations: { company: true } });
-      const byId = new Map(full.map((j) => [String(j.id), j]));
+      const byId = await this.jobEntities(items.map((i) => i.jobId));
       for (const i of items) i.entity = byId.get(i.jobId);
     }
     if (!req.noLog) this.logs.write({

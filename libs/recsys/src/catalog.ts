@@ -122,6 +122,30 @@ export class Catalog {
     return null;
   }
 
+  /**
+   * The preference part of jobReason as a predicate (true = excluded), with the wanted values normalised once: the
+   * serving path tests every job of the catalogue per request, so it must not build messages or re-normalise.
+   */
+  prefsExclude(prefs: CandidatePreferences): (j: number) => boolean {
+    const wantCountry = norm(prefs.location?.country), wantCity = norm(prefs.location?.city);
+    const byLocation = !!prefs.location && !prefs.remoteOnly && (wantCountry !== undefined || wantCity !== undefined);
+    const minSalary = prefs.minSalary, types = prefs.employmentTypes && prefs.employmentTypes.length > 0 ? prefs.employmentTypes : null;
+    return (j) => {
+      const isRemote = this.remote[j] === 1;
+      if (prefs.remoteOnly && !isRemote) return true;
+      const info = this.jobInfo[j];
+      if (byLocation && !isRemote && info) {
+        if (wantCountry && info.country && info.country !== wantCountry) return true;
+        if (wantCity && info.city && info.city !== wantCity) return true;
+      }
+      if (minSalary !== undefined) {
+        const sal = this.salary[j]!;
+        if (!Number.isNaN(sal) && sal < minSalary) return true;
+      }
+      return !!(types && info?.employmentType && !types.includes(info.employmentType));
+    };
+  }
+
   export(): { meta: Record<string, unknown>; arrays: Record<string, TypedArray> } {
     return {
       meta: {

@@ -187,8 +187,8 @@ export abstract class Recommender<P = unknown> {
     for (const j of f.dismissed ?? []) if (j >= 0 && j < m.length) m[j] = 1;
     const prefs = this.preferencesFor(r, f);
     if (prefs) {
-      const now = f.now ?? Date.now() / 1000;
-      for (let j = 0; j < m.length; j++) if (!m[j] && this.catalog.jobReason(j, now, prefs, true) !== null) m[j] = 1;
+      const excluded = this.catalog.prefsExclude(prefs);
+      for (let j = 0; j < m.length; j++) if (!m[j] && excluded(j)) m[j] = 1;
     }
     return m;
   }

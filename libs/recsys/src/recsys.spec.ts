@@ -161,6 +161,24 @@ describe('filters', () => {
     const byPrefs = m.recommend(0, 10, { now: 10, preferences: { location: { country: 'DE', city: 'Berlin' } } }).map((r) => r.job);
     expect(byPrefs).toEqual([2]); // 0 is training, 1 is in Munich, 3 in Paris, 2 is remote
   });
+  it('the serving predicate (prefsExclude) excludes exactly the jobs jobReason gives a preference reason for', async () => {
+    const m = await fitRecommender('popularity', snap);
+    const cat = (m as unknown as { catalog: { jobReason: (j: number, now: number, p: object, e: boolean) => string | null; prefsExclude: (p: object) => (j: number) => boolean } }).catalog;
+    const prefsList = [
+      {}, { remoteOnly: true }, { minSalary: 60000 }, { minSalary: 85000 }, { employmentTypes: ['full_time'] }, { employmentTypes: [] },
+      { location: { country: 'DE' } }, { location: { country: ' de ', city: 'BERLIN' } }, { location: { city: 'Paris' } }, { location: {} },
+      { remoteOnly: true, location: { country: 'FR' }, minSalary: 75000 }, { location: { country: 'DE' }, employmentTypes: ['contract'] },
+    ];
+    let excluded = 0;
+    for (const prefs of prefsList) {
+      const test = cat.prefsExclude(prefs);
+      for (let j = 0; j < jobs.length; j++) {
+        expect([prefs, j, test(j)]).toEqual([prefs, j, cat.jobReason(j, 0, prefs, true) !== null]);
+        if (test(j)) excluded++;
+      }
+    }
+    expect(excluded).toBeGreaterThan(10); // the cases above do exclude jobs
+  });
 });
 
 describe('serialisation', () => {
