@@ -5,6 +5,7 @@ import { buildSchema } from 'graphql';
 import pg from 'pg';
 import request from 'supertest';
 import { PERMISSIONS } from '@app/auth';
+import { DEV_PII_KEYS } from '@app/config';
 import { permissionProblems, rootFieldPermissions } from '../apps/api/src/security/permission-audit.js';
 import { graphql, loginAsAdmin } from './support/graphql-client.js';
 import { startInProcessApi } from './support/in-process-api.js';
@@ -37,6 +38,8 @@ describe('API security (auth completeness and hardening)', () => {
     dev = await startInProcessApi(db, { env: { AUTH_ACCESS_TOKEN_TTL_SECONDS: '60', RATE_LIMIT_PER_IP: '0' } });
     prod = await startInProcessApi(db, {
       env: {
+        // production needs its own PII keys; the development key stays in the ring (retired) so rows the dev instance wrote stay readable
+        PII_KEYS: `prod:${Buffer.alloc(32, 7).toString('base64')},${DEV_PII_KEYS}`, PII_INDEX_KEY: Buffer.alloc(32, 8).toString('base64'),
         NODE_ENV: 'production', ALERTS_PUBLIC_URL: 'https://alerts.example.com', CORS_ORIGINS: 'https://console.example.com, https://ops.example.com',
         GRAPHQL_MAX_DEPTH: '2', GRAPHQL_MAX_COMPLEXITY: '12', HTTP_BODY_LIMIT_BYTES: '4096', RATE_LIMIT_PER_IP: '0',
       },

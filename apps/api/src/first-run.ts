@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { AuthService } from '@app/auth';
 import { PiiMaintenanceService } from '@app/privacy';
@@ -24,7 +24,7 @@ export class FirstRun implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(DataSource) private readonly ds: DataSource,
     @InjectQueue(QueueNames.simulation) private readonly simulation: Queue,
-    @Inject(PiiMaintenanceService) private readonly pii: PiiMaintenanceService,
+    @Optional() @Inject(PiiMaintenanceService) private readonly pii?: PiiMaintenanceService,
   ) {}
 
   /**
@@ -33,7 +33,7 @@ export class FirstRun implements OnApplicationBootstrap, OnApplicationShutdown {
    */
   private encryptLegacyPii(): void {
     void this.pii
-      .encryptExisting()
+      ?.encryptExisting()
       .then((r) => {
         if (r.candidates + r.resumes > 0) this.logger.log(`PII at rest: encrypted ${r.candidates} candidates and ${r.resumes} resumes written before encryption`);
       })
