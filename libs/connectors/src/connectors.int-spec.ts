@@ -51,6 +51,12 @@ function startSite() {
             '<script type="application/ld+json">{"@type": "JobPosting", "title": "broken",</script>' +
             ld(posting('I-4', '')),
         );
+      case '/careers':
+        return html(`<a href="/jobs/linked">Linked</a> <a href="/private/secret">x</a> <a href="https://other.example/jobs/1">elsewhere</a> <a href="#top">top</a> <a href="mailto:jobs@initech.example">mail</a> <a href="/careers">self</a>`);
+      case '/jobs/linked':
+        return html(ld(posting('I-LINK', 'Linked Role')) + '<a href="/jobs/deeper">deeper</a>');
+      case '/jobs/deeper':
+        return html(ld(posting('I-DEEP', 'Too Deep')));
       case '/private/secret':
         return html(ld(posting('I-SECRET', 'Should never be fetched')));
       case '/moved':
@@ -226,5 +232,18 @@ describe('connectors (real database, local HTTP site)', () => {
     const [{ id: jobId }] = await ds.query(`SELECT id::text FROM jobs WHERE source = 'initech' AND external_id = 'Initech:I-1'`);
     const job = await graphql(app, `query($id: ID!) { job(id: $id) { externalId directApply } }`, { id: jobId }, token);
     expect(job.data!.job).toEqual({ externalId: 'Initech:I-1', directApply: true });
+  }, 60_000);
+
+  it('follows same-host links from a start page one level deep (robots.txt obeyed, other hosts and fragments ignored)', async () => {
+    await sources.add({ name: 'initech-careers', type: 'career_pages', startUrls: [`${site.base}/careers`] }, 'test');
+    const before = site.log.length;
+    const run = await sources.sync('initech-careers', { crawl });
+    const paths = site.log.slice(before).map((l) => l.path);
+    expect(paths.filter((p) => p !== '/robots.txt')).toEqual(['/careers', '/jobs/linked']);
+    expect(run.skipped.map((s) => new URL(s.url).pathname)).toEqual(['/private/secret']);
+    expect(run).toMatchObject({ status: 'completed', fetched: 1, new: 1, rejected: 0 });
+    expect((await jobs('initech-careers')).map((r: any) => r.external_id)).toEqual(['Initech:I-LINK']);
+    const again = await sources.sync('initech-careers', { crawl });
+    expect(again).toMatchObject({ status: 'completed', new: 0, unchanged: 1, expired: 0 });
   }, 60_000);
 });

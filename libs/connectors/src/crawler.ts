@@ -12,6 +12,8 @@ export interface PageMemo {
   etag?: string | null;
   lastModified?: string | null;
   ids: string[];
+  /** Same-host links the page held (followed again when it answers 304 or fails). */
+  links?: string[];
 }
 
 export interface CrawlOptions {
@@ -23,6 +25,8 @@ export interface CrawlOptions {
   /** Requests in flight overall. */
   concurrency?: number;
   maxPages?: number;
+  /** Links followed from start URLs to pages of the same host, this many levels deep (default 1; sitemap pages: none). */
+  followDepth?: number;
   timeoutMs?: number;
   maxPageBytes?: number;
   maxRedirects?: number;
@@ -138,15 +142,33 @@ export function crawlRows(source: { startUrls?: string[]; sitemap?: string | nul
       urls.push(...top.pages);
       for (const s of top.sitemaps) urls.push(...(await list(s)).pages);
     }
-    urls = [...new Set(urls)].slice(0, opts.maxPages ?? 1000);
+    urls = [...new Set(urls.map(withoutFragment))].slice(0, opts.maxPages ?? 1000);
 
     let line = 0;
     const keepIds = (url: string) => pages[url]?.ids.forEach((id) => state.ids.add(id));
-    const visit = async (url: string): Promise<SourceRow[]> => {
+    /** Same-host http(s) links of a page, absolute, without fragment. */
+    const sameHost = (hrefs: string[], base: string): string[] => {
+      const host = new URL(base).host;
+      const out = new Set<string>();
+      for (const href of hrefs) {
+        let u: URL;
+        try {
+          u = new URL(href, base);
+        } catch {
+          continue;
+        }
+        if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.host !== host) continue;
+        u.hash = '';
+        out.add(u.toString());
+      }
+      return [...out];
+    };
+    const visit = async (url: string): Promise<{ rows: SourceRow[]; links: string[] }> => {
       const rows: SourceRow[] = [];
+      const kept = () => ({ rows, links: pages[url]?.links ?? [] });
       if (!(await allowed(url))) {
         state.skipped.push({ url, reason: 'disallowed by robots.txt' });
-        return rows;
+        return { rows, links: [] };
       }
       const memo = pages[url];
       let res;
@@ -155,19 +177,22 @@ export function crawlRows(source: { startUrls?: string[]; sitemap?: string | nul
       } catch (err) {
         state.skipped.push({ url, reason: (err as Error).message });
         keepIds(url);
-        return rows;
+        return kept();
       }
       state.pagesFetched++;
       if (res.notModified) {
         state.notModified++;
         state.notModifiedPostings += memo?.ids.length ?? 0;
         keepIds(url);
-        return rows;
+        return kept();
       }
       if (res.status >= 400) {
         state.skipped.push({ url, reason: `HTTP ${res.status}` });
-        if (res.status !== 404 && res.status !== 410) keepIds(url); // gone pages expire their postings
-        return rows;
+        if (res.status !== 404 && res.status !== 410) {
+          keepIds(url); // gone pages expire their postings
+          return kept();
+        }
+        return { rows, links: [] };
       }
       const found = extractJobPostings(res.body.toString('utf8'));
       const ids: string[] = [];
@@ -181,13 +206,41 @@ export function crawlRows(source: { startUrls?: string[]; sitemap?: string | nul
         }
         rows.push({ line: ++line, raw: `${url} ${JSON.stringify(posting)}`, data: row });
       });
-      pages[url] = { etag: res.etag, lastModified: res.lastModified, ids };
-      return rows;
+      const links = sameHost(found.links, res.url);
+      pages[url] = { etag: res.etag, lastModified: res.lastModified, ids, ...(links.length ? { links } : {}) };
+      return { rows, links };
     };
+    // Pages in waves of `concurrency`; links found on start pages (and below, to followDepth) join the queue.
     const width = Math.max(1, opts.concurrency ?? 4);
-    for (let i = 0; i < urls.length; i += width) {
-      const batch = await Promise.all(urls.slice(i, i + width).map(visit));
-      for (const rows of batch) yield* rows;
+    const maxPages = opts.maxPages ?? 1000;
+    const followDepth = opts.followDepth ?? 1;
+    const starts = new Set((source.startUrls ?? []).map(withoutFragment));
+    const queue = urls.map((url) => ({ url, depth: starts.has(url) ? 0 : followDepth }));
+    const queued = new Set(urls);
+    while (queue.length) {
+      const wave = queue.splice(0, width);
+      const results = await Promise.all(wave.map((p) => visit(p.url)));
+      for (let k = 0; k < wave.length; k++) {
+        if (wave[k]!.depth < followDepth) {
+          for (const link of results[k]!.links) {
+            if (queued.size >= maxPages || queued.has(link)) continue;
+            queued.add(link);
+            queue.push({ url: link, depth: wave[k]!.depth + 1 });
+          }
+        }
+        yield* results[k]!.rows;
+      }
     }
   };
+}
+
+/** The URL without its fragment, normalised (`http://h` → `http://h/`); unparseable input as is. */
+function withoutFragment(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.hash = '';
+    return u.toString();
+  } catch {
+    return raw;
+  }
 }

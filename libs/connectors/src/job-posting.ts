@@ -7,6 +7,8 @@ import { finishJobRow, normalizePeriod } from './normalize.js';
 export interface PageExtraction {
   postings: Array<{ posting: Record<string, any>; via: 'json-ld' | 'microdata' }>;
   skipped: string[];
+  /** The page's `<a href>` values, as written (the crawler resolves and filters them). */
+  links: string[];
 }
 
 const isType = (node: unknown, type: string): boolean => {
@@ -31,7 +33,7 @@ function collectJsonLd(value: unknown, out: Array<Record<string, any>>): void {
 /** Every JobPosting on a page: JSON-LD blocks (malformed ones skipped with the parser's reason), then microdata. */
 export function extractJobPostings(html: string): PageExtraction {
   const doc = parseDocument(html, { decodeEntities: true });
-  const result: PageExtraction = { postings: [], skipped: [] };
+  const result: PageExtraction = { postings: [], skipped: [], links: [] };
   const scripts = DomUtils.findAll((e) => e.name === 'script' && /application\/ld\+json/i.test(e.attribs.type ?? ''), doc.children);
   scripts.forEach((s, i) => {
     const text = DomUtils.textContent(s).trim();
@@ -49,6 +51,7 @@ export function extractJobPostings(html: string): PageExtraction {
   });
   const scopes = DomUtils.findAll((e) => 'itemscope' in e.attribs && /schema\.org\/JobPosting/i.test(e.attribs.itemtype ?? ''), doc.children);
   for (const scope of scopes) result.postings.push({ posting: microdataItem(scope), via: 'microdata' });
+  result.links = DomUtils.findAll((e) => e.name === 'a' && !!e.attribs.href, doc.children).map((e) => e.attribs.href!);
   return result;
 }
 
