@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfigOrExit } from '@app/config';
 import { exitOnStartupError, prepareRuntime } from '@app/runtime';
 import { acceptRequestId, createLogger, flushTracing, PinoNestLogger, PlatformMetrics, requestContext, tracingConfig, tracingEnabled } from '@app/telemetry';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiModule } from './api.module.js';
+import { superviseApiProcesses } from './cluster.js';
 import { httpMetricsMiddleware } from './http-metrics.js';
 import { applyHttpHardening } from './security/http-hardening.js';
 
@@ -58,6 +60,7 @@ export async function createApiApp(opts: { withWorker: boolean; schemaFile?: str
 }
 
 async function main() {
+  if (superviseApiProcesses(loadConfigOrExit().apiProcesses)) return;
   const withWorker = process.argv.includes('--with-worker');
   const { app, runtime, logger } = await createApiApp({ withWorker });
   const { config, endpoint } = runtime;

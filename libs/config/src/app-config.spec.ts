@@ -103,4 +103,11 @@ describe('loadConfig', () => {
     expect(fail({ RATE_LIMIT_PER_IP: '-5' }).message).toMatch(/^config: RATE_LIMIT_PER_IP /);
     expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), AUTH_ACCESS_TOKEN_TTL_SECONDS: '600' }).auth).toEqual({ accessTokenTtlSeconds: 600, refreshTokenTtlSeconds: 14 * 86400 });
   });
+
+  it('API_PROCESSES: 1 by default; more than 1 only with DATABASE_URL (embedded PGlite lives in one process)', () => {
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir() }).apiProcesses).toBe(1);
+    expect(loadConfig({ MATCHLAB_DATA_DIR: dataDir(), API_PROCESSES: '2', DATABASE_URL: 'postgres://h/db' }).apiProcesses).toBe(2);
+    expect(fail({ API_PROCESSES: '2' }).message).toBe('config: API_PROCESSES more than 1 needs DATABASE_URL (the embedded database lives in one process)');
+    expect(fail({ API_PROCESSES: '0' }).message).toMatch(/^config: API_PROCESSES /);
+  });
 });

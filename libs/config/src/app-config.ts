@@ -23,6 +23,8 @@ export class AppConfig {
   readonly env: Environment;
   readonly port: number;
   readonly host: string;
+  /** API processes sharing the port (apps/api/src/cluster.ts). */
+  readonly apiProcesses: number;
   /** Unset means "embedded PGlite under dataDir". */
   readonly databaseUrl?: string;
   /** Unset means "no Redis: BullMQ and the key-value store run on Postgres". */
@@ -73,6 +75,7 @@ export class AppConfig {
     this.env = raw.NODE_ENV;
     this.port = raw.PORT;
     this.host = raw.HOST;
+    this.apiProcesses = raw.API_PROCESSES;
     this.databaseUrl = raw.DATABASE_URL;
     this.redisUrl = raw.REDIS_URL;
     this.queueDatabaseUrl = raw.QUEUE_DATABASE_URL;
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (raw.NODE_ENV === 'production') throw new ConfigError('AUTH_SECRET', 'is required in production');
     secret = persistedSecret(resolve(raw.MATCHLAB_DATA_DIR));
   }
+  if (raw.API_PROCESSES > 1 && !raw.DATABASE_URL) throw new ConfigError('API_PROCESSES', 'more than 1 needs DATABASE_URL (the embedded database lives in one process)');
   if (raw.NODE_ENV === 'production') {
     for (const v of ['PII_KEYS', 'PII_INDEX_KEY'] as const) if (raw[v] === undefined) throw new ConfigError(v, 'is required in production');
     // The public development key may stay in the ring as a retired key (to read and re-wrap old rows), never as the active one.

@@ -45,6 +45,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /** API processes sharing PORT (node:cluster, one per core is typical); more than 1 needs DATABASE_URL (embedded PGlite lives in one process). */
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   /** Optional separate database for BullMQ's Postgres backend (used only without REDIS_URL). */
