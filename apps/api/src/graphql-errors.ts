@@ -9,6 +9,7 @@ import { ExperimentError } from '@app/experiments';
 import { FairnessError } from '@app/fairness';
 import { FeatureError } from '@app/features';
 import { MarketError } from '@app/market';
+import { PiiError } from '@app/pii';
 import { PrivacyError } from '@app/privacy';
 import { RankingError } from '@app/ranking';
 import { RecsysError } from '@app/recsys';
@@ -90,7 +91,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
   GATE_FAILED: 'INTERNAL_SERVER_ERROR',
   // fairness: a protected attribute offered without the candidate's consent
   CONSENT_REQUIRED: 'FAILED_PRECONDITION',
-  // privacy: PII key ring
+  // privacy / pii: an envelope whose key is not in PII_KEYS, or that does not decrypt (wrong key, tampered)
   UNKNOWN_KEY: 'FAILED_PRECONDITION',
   DECRYPT_FAILED: 'INTERNAL_SERVER_ERROR',
   // connectors: a source URL refused by the SSRF guard, a source that could not be fetched or is over the size limit
@@ -100,7 +101,7 @@ const DOMAIN_CODE_TO_GRAPHQL: Record<string, string> = {
 };
 
 type DomainError = Error & { code: string; details?: unknown };
-const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError, FairnessError, PrivacyError, ConnectorError];
+const domainErrorClasses: Array<new (...args: never[]) => DomainError> = [AuthError, MarketError, RegistryError, IngestError, EvaluationError, TrainingError, WebhookError, RecsysError, SimulatorError, FeatureError, AlertError, ExperimentError, StatisticsError, RankingError, RetrainError, FairnessError, PrivacyError, PiiError, ConnectorError];
 
 /** Lets later domains register their error class without this file importing every lib twice. */
 export function registerDomainError(cls: new (...args: never[]) => DomainError): void {

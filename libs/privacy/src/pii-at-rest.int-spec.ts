@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { runCliCaptured } from '../../../apps/cli/src/run-cli-captured.js';
-import { graphqlData, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
+import { graphql, graphqlData, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { appEnv, createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
 import { ErasureService } from './erasure.service.js';
@@ -179,6 +179,9 @@ describe('candidate PII encrypted at rest (envelopes, blind index, rotation)', (
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^matchlab: UNKNOWN_KEY: envelope is wrapped with key "k2", which is not in the key ring/);
     expect(JSON.parse((await cli(['pii', 'status', '--json'], K1)).stdout).missingKeyIds).toEqual(['k2']);
+    // the API still configured with k1 alone: a typed GraphQL error, not a crash or garbage
+    const viaApi = await graphql<any>(app, `query($id: ID!) { candidate(id: $id) { name } }`, { id }, admin);
+    expect(viaApi.errors?.[0]?.extensions).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'UNKNOWN_KEY' });
     // a wrong key under the right id
     const wrong = await cli(['candidates', 'export', id], `k2:${key(99)}`);
     expect(wrong.stderr).toMatch(/^matchlab: DECRYPT_FAILED: /);
