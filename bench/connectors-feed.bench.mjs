@@ -3,11 +3,13 @@
 // database on DATABASE_URL, adds it as an `xml_feed` source with `file` and syncs it through SourcesService (streaming
 // saxes parser → the import pipeline's validation, standardisation, dedupe and COPY writes → expiry). Peak RSS is
 // sampled every 50 ms during the sync, and the sync of the first half of the feed is measured too, so memory growth
-// with feed size shows. Then a second sync of the same file (all unchanged).
+// with feed size shows. Then a second sync of the same file (all unchanged). The 1-minute load average is sampled
+// during each sync (the machine may be shared). The last line is one JSON object for bench runners:
+//   {"name":"connectors-feed","jobs":…,"jobsPerSecond":…,"peakRssMb":…,"halfPeakRssMb":…,"loadAverage":…}
 //   node scripts/build.mjs && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/connectors-feed.bench.mjs [jobs]
 import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -78,13 +80,23 @@ async function measured(fn) {
   global.gc?.();
   const start = process.memoryUsage().rss;
   let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const loads = [loadavg()[0]];
+  let ticks = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    if (++ticks % 20 === 0) loads.push(loadavg()[0]);
+  }, 50);
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const r = await fn();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2)); // this process, all threads (not PostgreSQL)
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
-  return { r, seconds, startRssMb: mb(start), peakRssMb: mb(peak) };
+  loads.push(loadavg()[0]);
+  const load = { mean: Number((loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)), max: Number(Math.max(...loads).toFixed(2)) };
+  return { r, seconds, cpuSeconds, startRssMb: mb(start), peakRssMb: mb(peak), load };
 }
 
 const result = await withCliContext([ConnectorsCoreModule], async (ctx) => {
@@ -104,10 +116,11 @@ await admin.end();
 const line = (label, m) => {
   const run = m.r;
   const rate = Math.round(run.fetched / m.seconds);
-  console.log(JSON.stringify({ label, fetched: run.fetched, new: run.new, updated: run.updated, unchanged: run.unchanged, duplicates: run.duplicates, rejected: run.rejected, expired: run.expired, seconds: Number(m.seconds.toFixed(2)), jobsPerSecond: rate, rssStartMb: m.startRssMb, rssPeakMb: m.peakRssMb }));
+  console.log(JSON.stringify({ label, fetched: run.fetched, new: run.new, updated: run.updated, unchanged: run.unchanged, duplicates: run.duplicates, rejected: run.rejected, expired: run.expired, seconds: Number(m.seconds.toFixed(2)), jobsPerSecond: rate, cpuSeconds: m.cpuSeconds, jobsPerCpuSecond: Math.round(run.fetched / m.cpuSeconds), rssStartMb: m.startRssMb, rssPeakMb: m.peakRssMb, loadAverage: m.load }));
   return rate;
 };
 line(`first sync, ${Math.floor(jobs / 2)} jobs`, result.h);
 const rate = line(`first sync, ${jobs} jobs`, result.f);
 line(`second sync, ${jobs} jobs (unchanged)`, result.again);
-console.log(`${jobs} jobs in ${result.f.seconds.toFixed(1)} s: ${rate} jobs/s ${rate >= 2000 ? '(>= 2,000 target)' : '(BELOW the 2,000 jobs/s target)'}; peak RSS ${result.f.peakRssMb} MB for ${jobs} jobs vs ${result.h.peakRssMb} MB for ${Math.floor(jobs / 2)}`);
+console.log(`${jobs} jobs in ${result.f.seconds.toFixed(1)} s: ${rate} jobs/s ${rate >= 2000 ? '(>= 2,000 target)' : '(BELOW the 2,000 jobs/s target)'}; peak RSS ${result.f.peakRssMb} MB for ${jobs} jobs vs ${result.h.peakRssMb} MB for ${Math.floor(jobs / 2)}; load average ${result.f.load.mean} (max ${result.f.load.max}) on ${availableParallelism()} cores`);
+console.log(JSON.stringify({ name: 'connectors-feed', jobs, jobsPerSecond: rate, peakRssMb: result.f.peakRssMb, halfPeakRssMb: result.h.peakRssMb, unchangedJobsPerSecond: Math.round(result.again.r.fetched / result.again.seconds), loadAverage: result.f.load.mean }));
