@@ -93,7 +93,8 @@ if (needs.has('dist')) {
     if (r.status !== 0) services.dist = `the build failed (node scripts/build.mjs exited ${r.status})`;
     else console.log(`built in ${secs(b0)} s`);
   } else {
-    const age = (Date.now() - statSync(main).mtimeMs) / 60000;
+    const stampFile = join(root, 'dist/.server-built'); // written by scripts/build.mjs at the end of a server build
+    const age = (Date.now() - statSync(existsSync(stampFile) ? stampFile : main).mtimeMs) / 60000;
     console.log(`using the existing dist/ (built ${age < 90 ? `${age.toFixed(0)} min` : `${(age / 60).toFixed(1)} h`} ago; --build rebuilds it if the sources are newer)`);
   }
 }
