@@ -20,7 +20,7 @@
 // 6,000-candidate market. --subscribers overrides the alert batch size of either.
 import { execFile, fork, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -107,7 +107,7 @@ await runMigrations(dbUrlFor(seedDb));
   await sql.query(`INSERT INTO candidates (source, external_id, name, email, consent_alerts) SELECT 'bench', 'c' || g, 'Candidate ' || g, 'c' || g || '@bench.test', true FROM generate_series(1, $1::int) g`, [SUBSCRIBERS]);
   await sql.query(
     `INSERT INTO alert_subscriptions (candidate_id, channel, email, frequency, send_hour, time_zone, filters, status, next_due_at, created_by)
-     SELECT id, 'email', email, 'daily', 9, 'Europe/Berlin', '{}', 'active', now() - interval '1 second', 'bench' FROM candidates WHERE source = 'bench'`,
+     SELECT id, 'email', email, 'daily', 9, 'Europe/Berlin', '{}', 'active', '2100-01-01', 'bench' FROM candidates WHERE source = 'bench'`,
   );
   await sql.query('ANALYZE');
   await sql.end();
@@ -120,6 +120,17 @@ const sinkPort = await new Promise((r) => sink.once('message', (m) => r(m.port))
 const sinkStats = () => new Promise((r) => { sink.once('message', (m) => r(m.stats)); sink.send({ stats: true }); });
 const sinkReset = () => new Promise((r) => { sink.once('message', () => r()); sink.send({ reset: true }); });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// CPU seconds (user + system) a process has used, from /proc (Linux); 0 where unavailable.
+const CLK_TCK = 100;
+const cpuSeconds = (pid) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+};
+const workersCpu = (ws) => ws.reduce((a, w) => a + cpuSeconds(w.pid), 0);
 const sha = (s) => createHash('sha256').update(s).digest('hex');
 
 async function runConfiguration(W) {
@@ -150,6 +161,7 @@ async function runConfiguration(W) {
   await Promise.all(ready);
 
   // Evaluation: queued by the CLI, sharded over the workers (evaluation concurrency is 1 per process).
+  let cpu0 = workersCpu(workers);
   let t0 = Date.now();
   const { id: evalId } = await cli(env, ['evaluate', 'run', '--model', 'scaleout/1', '--k', '5,10,20', '--shards', String(SHARDS), '--no-attach']);
   let ev;
@@ -177,13 +189,20 @@ async function runConfiguration(W) {
   const shardSeconds = shardRows.map((r) => Number(r.seconds).toFixed(1)).join(' ');
   if (!args.quiet) log(`  W=${W} evaluation: ${SHARDS} shards, ${evalUsers} users in ${evalSeconds.toFixed(1)} s on ${evalWorkers} worker(s): plan ${phases.plan.toFixed(1)} s, shards ${phases.shards.toFixed(1)} s (each ${shardSeconds}), merge ${phases.merge.toFixed(1)} s; load ${load()}`);
 
-  // Alert batch: queue the due subscriptions the way the minutely tick does (job ids make a concurrent tick a no-op).
+  const evalCpu = workersCpu(workers) - cpu0;
+  // Alert batch: the subscriptions become due only now (seeded due in 2100, so the workers' boot-time tick does not
+  // start the batch during the evaluation), then are queued the way the minutely tick does (job ids make a
+  // concurrent tick a no-op).
+  await sql.query(`UPDATE alert_subscriptions SET next_due_at = now() - interval '1 second' WHERE created_by = 'bench'`);
+  cpu0 = workersCpu(workers);
   t0 = Date.now();
   const queued = await enqueueDue(env);
   let lastPrint = Date.now();
   let by = {};
+  const loads = [];
   for (;;) {
     await sleep(1000);
+    loads.push(loadavg()[0]);
     by = Object.fromEntries((await sql.query(`SELECT status, count(*)::int AS n FROM alert_deliveries GROUP BY status`)).rows.map((r) => [r.status, r.n]));
     const done = (by.sent ?? 0) + (by.empty ?? 0) + (by.suppressed ?? 0) + (by.failed ?? 0);
     if (done >= SUBSCRIBERS) break;
@@ -196,6 +215,7 @@ async function runConfiguration(W) {
   const alertWallSeconds = (Date.now() - t0) / 1000; // includes the enqueueing process's start
   // The batch's own time: from the first alert a worker took to the last one finished.
   const alertSeconds = (await sql.query(`SELECT extract(epoch FROM max(finished_at) - min(created_at))::float8 AS s FROM alert_deliveries`)).rows[0].s;
+  const alertCpu = workersCpu(workers) - cpu0;
   const smtp = await sinkStats();
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => (w.exitCode !== null ? null : new Promise((r) => w.once('exit', r)))));
@@ -215,8 +235,8 @@ async function runConfiguration(W) {
   const alertPrint = sha(rows.map((r) => [r.candidate, r.status, r.model_ref, r.model_version, r.experiment_key, r.variant, r.sent].join('|')).join('\n')).slice(0, 12);
   await sql.end();
   return {
-    workers: W, evalSeconds, evalWallSeconds, alertWallSeconds, evalUsers, evalShards: SHARDS, evalWorkers, evalPrint, evalPhases: phases,
-    alertSeconds, queued, alerts: rows.length, deliveries: by, ledger, smtp, alertPrint, load: loadavg()[0],
+    workers: W, evalCpu, alertCpu, evalSeconds, evalWallSeconds, alertWallSeconds, evalUsers, evalShards: SHARDS, evalWorkers, evalPrint, evalPhases: phases,
+    alertSeconds, queued, alerts: rows.length, deliveries: by, ledger, smtp, alertPrint, load: loads.reduce((a, l) => a + l, 0) / Math.max(1, loads.length),
   };
 }
 
@@ -247,10 +267,10 @@ const first = results[0];
 const pad = (s, n) => String(s).padStart(n);
 log('');
 log(`scale-out: ${SUBSCRIBERS.toLocaleString()} alerts and an evaluation of ${first.evalUsers.toLocaleString()} users in ${SHARDS} shards (${STRATEGY}), ${cpus().length} cores`);
-log(`${pad('W', 2)} | ${pad('alerts/s', 9)} | ${pad('speed-up', 8)} | ${pad('alerts s', 8)} | ${pad('eval s', 7)} | ${pad('users/s', 8)} | ${pad('speed-up', 8)} | ${pad('shards s', 8)} | ${pad('speed-up', 8)} | ${pad('load', 5)} | fingerprint (eval/alerts)`);
+log(`${pad('W', 2)} | ${pad('alerts/s', 9)} | ${pad('speed-up', 8)} | ${pad('alerts s', 8)} | ${pad('eval s', 7)} | ${pad('users/s', 8)} | ${pad('speed-up', 8)} | ${pad('shards s', 8)} | ${pad('speed-up', 8)} | ${pad('load', 5)} | ${pad('alerts/CPU-s', 12)} | fingerprint (eval/alerts)`);
 for (const r of results) {
   const aps = r.alerts / r.alertSeconds;
-  log(`${pad(r.workers, 2)} | ${pad(aps.toFixed(0), 9)} | ${pad((r.alerts / r.alertSeconds / (first.alerts / first.alertSeconds)).toFixed(2) + 'x', 8)} | ${pad(r.alertSeconds.toFixed(1), 8)} | ${pad(r.evalSeconds.toFixed(1), 7)} | ${pad((r.evalUsers / r.evalSeconds).toFixed(0), 8)} | ${pad((first.evalSeconds / r.evalSeconds).toFixed(2) + 'x', 8)} | ${pad(r.evalPhases.shards.toFixed(1), 8)} | ${pad((first.evalPhases.shards / r.evalPhases.shards).toFixed(2) + 'x', 8)} | ${pad(r.load.toFixed(2), 5)} | ${r.evalPrint}/${r.alertPrint}`);
+  log(`${pad(r.workers, 2)} | ${pad(aps.toFixed(0), 9)} | ${pad((r.alerts / r.alertSeconds / (first.alerts / first.alertSeconds)).toFixed(2) + 'x', 8)} | ${pad(r.alertSeconds.toFixed(1), 8)} | ${pad(r.evalSeconds.toFixed(1), 7)} | ${pad((r.evalUsers / r.evalSeconds).toFixed(0), 8)} | ${pad((first.evalSeconds / r.evalSeconds).toFixed(2) + 'x', 8)} | ${pad(r.evalPhases.shards.toFixed(1), 8)} | ${pad((first.evalPhases.shards / r.evalPhases.shards).toFixed(2) + 'x', 8)} | ${pad(r.load.toFixed(2), 5)} | ${pad(r.alertCpu > 0 ? (r.alerts / r.alertCpu).toFixed(0) : '-', 12)} | ${r.evalPrint}/${r.alertPrint}`);
 }
 const identical = results.every((r) => r.evalPrint === first.evalPrint && r.alertPrint === first.alertPrint && r.alerts === SUBSCRIBERS && r.smtp.duplicates === 0);
 log(identical ? 'results identical for every worker count (evaluation metrics, alerts sent per subscriber, no duplicate mail)' : 'RESULTS DIFFER between worker counts (see the fingerprints and the JSON line)');
@@ -263,7 +283,11 @@ console.log(JSON.stringify({
     evalPlanSeconds: Number(r.evalPhases.plan.toFixed(2)), evalShardPhaseSeconds: Number(r.evalPhases.shards.toFixed(2)), evalMergeSeconds: Number(r.evalPhases.merge.toFixed(2)),
     evalShardPhaseSpeedup: Number((first.evalPhases.shards / r.evalPhases.shards).toFixed(2)),
     evalUsers: r.evalUsers, evalWorkersUsed: r.evalWorkers, evalFingerprint: r.evalPrint, alertFingerprint: r.alertPrint,
-    deliveries: r.deliveries, ledgerRows: r.ledger, smtp: r.smtp, load1: Number(r.load.toFixed(2)),
+    // CPU seconds the worker processes used (user + system): alerts per CPU-second is what a worker delivers when it
+    // has a core to itself, so it shows per-process efficiency even when other load takes the machine's cores.
+    alertWorkerCpuSeconds: Number(r.alertCpu.toFixed(1)), alertsPerWorkerCpuSecond: r.alertCpu > 0 ? Number((r.alerts / r.alertCpu).toFixed(1)) : null,
+    evalWorkerCpuSeconds: Number(r.evalCpu.toFixed(1)),
+    deliveries: r.deliveries, ledgerRows: r.ledger, smtp: r.smtp, load1DuringAlerts: Number(r.load.toFixed(2)),
   })),
 }));
 process.exit(identical ? 0 : 1);
