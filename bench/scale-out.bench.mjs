@@ -24,6 +24,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const { values: args } = parseArgs({
@@ -65,10 +66,29 @@ const seedDb = `${tag}_seed`;
 const admin = new pg.Client({ connectionString: base });
 await admin.connect();
 const created = [];
+const running = new Set(); // worker processes, ended on exit and on SIGINT/SIGTERM
 const cleanup = async () => {
+  for (const w of running) w.kill('SIGKILL');
   if (args.keep) return;
   for (const d of created) await admin.query(`DROP DATABASE IF EXISTS ${d} WITH (FORCE)`).catch(() => {});
+  // The configurations' queue keys (one prefix each).
+  const redis = new Redis(process.env.REDIS_URL);
+  for (const prefix of created.map((d) => `${d}_q:*`)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', prefix, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
+  redis.disconnect();
 };
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping the workers and dropping the bench databases`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
 
 const baseEnv = {
   ...process.env, LOG_LEVEL: 'info', MATCHLAB_SEED_ON_START: 'false', NODE_ENV: 'test', WORKER_METRICS_PORT: '0',
@@ -89,7 +109,7 @@ created.push(seedDb);
 const { runMigrations } = await import('../dist/libs/db/src/index.js');
 await runMigrations(dbUrlFor(seedDb));
 {
-  const env = { ...baseEnv, DATABASE_URL: dbUrlFor(seedDb), QUEUE_PREFIX: `${tag}_seedq` };
+  const env = { ...baseEnv, DATABASE_URL: dbUrlFor(seedDb), QUEUE_PREFIX: `${seedDb}_q` };
   await cli(env, ['simulate', 'market', '--candidates', String(MARKET.candidates), '--jobs', String(MARKET.jobs), '--days', String(MARKET.days), '--seed', '14', '--start', START]);
   const trained = await cli(env, ['train', '--model', 'scaleout', '--strategy', STRATEGY, '--cutoff', CUTOFF, '--validation-fraction', '0', '--in-process']);
   if (!JSON.stringify(trained).includes('"completed"')) throw new Error(`training did not complete: ${JSON.stringify(trained).slice(0, 500)}`);
@@ -139,6 +159,7 @@ async function runConfiguration(W) {
   created.push(name);
   const env = { ...baseEnv, DATABASE_URL: dbUrlFor(name), QUEUE_PREFIX: `${name}_q`, SMTP_PORT: String(sinkPort) };
   const sql = new pg.Client({ connectionString: env.DATABASE_URL });
+  sql.on('error', () => {}); // an interrupted run drops the database under this connection
   await sql.connect();
   await sinkReset();
 
@@ -147,6 +168,8 @@ async function runConfiguration(W) {
   for (let i = 0; i < W; i++) {
     const w = spawn(process.execPath, ['dist/apps/worker/src/main.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     workers.push(w);
+    running.add(w);
+    w.once('exit', () => running.delete(w));
     ready.push(new Promise((resolve, reject) => {
       let buf = '';
       const onData = (c) => {
