@@ -89,3 +89,31 @@ behavesLikeAKeyValueStore('RedisKeyValueStore', async () => {
   const url = redisUrlOrSkip('RedisKeyValueStore behaviour');
   return url ? [RedisKeyValueStore.connect(url), RedisKeyValueStore.connect(url)] : undefined;
 });
+
+describe('RedisKeyValueStore namespaces (QUEUE_PREFIX)', () => {
+  it('two deployments on one Redis see neither each other\'s keys nor each other\'s messages', async () => {
+    const url = redisUrlOrSkip('RedisKeyValueStore namespaces');
+    if (!url) return;
+    const ns = `kvns${process.pid}${Date.now().toString(36)}`;
+    const [a, b, plain] = [RedisKeyValueStore.connect(url, `${ns}a`), RedisKeyValueStore.connect(url, `${ns}b`), RedisKeyValueStore.connect(url)];
+    try {
+      await a.set('ranked:targets', 'A');
+      await b.set('ranked:targets', 'B');
+      expect([await a.get('ranked:targets'), await b.get('ranked:targets')]).toEqual(['A', 'B']);
+      expect(await plain.get(`${ns}a:ranked:targets`)).toBe('A'); // stored under the namespace
+      expect(await a.get(`${ns}a:ranked:targets`)).toBe('A'); // a key naming its namespace already is not prefixed twice
+      const got: string[] = [];
+      const off = await b.subscribe('matchlab:candidate-activity', (m) => got.push(m));
+      await a.publish('matchlab:candidate-activity', 'from a');
+      await b.publish('matchlab:candidate-activity', 'from b');
+      for (let i = 0; i < 50 && got.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(got).toEqual(['from b']);
+      await off();
+      await a.del('ranked:targets');
+      await b.del('ranked:targets');
+    } finally {
+      for (const s of [a, b, plain]) await s.close();
+    }
+  });
+});

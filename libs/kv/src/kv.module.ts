@@ -6,7 +6,7 @@ import { PostgresKeyValueStore } from './postgres-key-value-store.js';
 import { RedisKeyValueStore } from './redis-key-value-store.js';
 
 export function createKeyValueStore(config: AppConfig, endpoint: DatabaseEndpoint): KeyValueStore {
-  return config.redisUrl ? RedisKeyValueStore.connect(config.redisUrl) : PostgresKeyValueStore.connect(endpoint.url);
+  return config.redisUrl ? RedisKeyValueStore.connect(config.redisUrl, config.queuePrefix) : PostgresKeyValueStore.connect(endpoint.url);
 }
 
 @Global()

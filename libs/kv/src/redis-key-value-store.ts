@@ -1,44 +1,56 @@
 import { Redis } from 'ioredis';
 import { KeyValueStore } from './key-value-store.js';
 
+/**
+ * Keys and channels live under `<namespace>:` (the deployment's QUEUE_PREFIX), so deployments or test runs sharing
+ * one Redis never read each other's cached lists or receive each other's invalidations. A key that already starts
+ * with the namespace (alert idempotency records name it themselves) is used as it is.
+ */
 export class RedisKeyValueStore extends KeyValueStore {
   readonly backend = 'redis' as const;
   private subscriber?: Redis;
   private readonly handlers = new Map<string, Set<(m: string) => void>>();
+  private readonly prefix: string;
 
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: Redis, namespace = '') {
     super();
+    this.prefix = namespace ? `${namespace}:` : '';
   }
 
-  static connect(url: string): RedisKeyValueStore {
-    return new RedisKeyValueStore(new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false }));
+  static connect(url: string, namespace = ''): RedisKeyValueStore {
+    return new RedisKeyValueStore(new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false }), namespace);
+  }
+
+  private k(key: string): string {
+    return this.prefix && !key.startsWith(this.prefix) ? this.prefix + key : key;
   }
 
   async get(key: string): Promise<string | null> {
-    return this.redis.get(key);
+    return this.redis.get(this.k(key));
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    if (ttlSeconds !== undefined) await this.redis.set(key, value, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
-    else await this.redis.set(key, value);
+    if (ttlSeconds !== undefined) await this.redis.set(this.k(key), value, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
+    else await this.redis.set(this.k(key), value);
   }
 
   async del(key: string): Promise<void> {
-    await this.redis.del(key);
+    await this.redis.del(this.k(key));
   }
 
   async incrBy(key: string, by: number, ttlSeconds?: number): Promise<number> {
-    const multi = this.redis.multi().incrby(key, by);
-    if (ttlSeconds !== undefined) multi.pexpire(key, Math.round(ttlSeconds * 1000), 'NX');
+    const multi = this.redis.multi().incrby(this.k(key), by);
+    if (ttlSeconds !== undefined) multi.pexpire(this.k(key), Math.round(ttlSeconds * 1000), 'NX');
     const results = await multi.exec();
     return Number(results?.[0]?.[1]);
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.redis.publish(channel, message);
+    await this.redis.publish(this.prefix + channel, message);
   }
 
-  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+  async subscribe(name: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    const channel = this.prefix + name;
     if (!this.subscriber) {
       this.subscriber = this.redis.duplicate();
       this.subscriber.on('message', (ch: string, msg: string) => this.handlers.get(ch)?.forEach((h) => h(msg)));

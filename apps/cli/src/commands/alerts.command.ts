@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AlertError, AlertsCoreModule, AlertsService, type AlertDeliveryEntity, type AlertSubscriptionEntity } from '@app/alerts';
+import { AlertError, AlertsCoreModule, AlertsService, RankedListCache, type AlertDeliveryEntity, type AlertSubscriptionEntity } from '@app/alerts';
 import { cliActor, withCliContext } from '../cli-context.js';
 import { CliError, printResult } from '../cli-output.js';
 
@@ -27,7 +27,7 @@ const deliveryLine = (d: AlertDeliveryEntity) =>
   `${d.replays ? `  replays ${d.replays}` : ''}${d.interruptedAttempts ? `  interrupted ${d.interruptedAttempts}` : ''}${d.lastError ? `  error: ${d.lastError}` : ''}`;
 
 export function register(program: Command): void {
-  const alerts = program.command('alerts').description('Job alerts: subscribe, list, pause, resume, unsubscribe, deliveries, replay, notices, run-due');
+  const alerts = program.command('alerts').description('Job alerts: subscribe, list, pause, resume, unsubscribe, deliveries, replay, notices, run-due, precompute');
 
   alerts
     .command('subscribe')
@@ -164,6 +164,17 @@ export function register(program: Command): void {
       await withCliContext([AlertsCoreModule], async (ctx) => {
         const queued = await ctx.get(AlertsService).enqueueDue();
         printResult({ queued }, !!opts.json, () => `queued ${queued} due alert${queued === 1 ? '' : 's'}`);
+      });
+    });
+
+  alerts
+    .command('precompute')
+    .description('Precompute the ranked lists rankedJobs serves (what the nightly precompute-ranked job does), in this process')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withCliContext([AlertsCoreModule], async (ctx) => {
+        const r = await ctx.get(RankedListCache).precompute();
+        printResult(r, !!opts.json, () => `precomputed ${r.lists} ranked lists (${r.candidates} candidates × ${r.targets} models, ${r.skipped} skipped) in ${(r.ms / 1000).toFixed(1)} s`);
       });
     });
 }
