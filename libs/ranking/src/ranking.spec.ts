@@ -4,6 +4,7 @@ import { stageEffects } from './debug.js';
 import { explain } from './explain.js';
 import { runPipeline } from './pipeline.js';
 import { RankingError } from './ranking.errors.js';
+import { jaccard, jaccardIds, jobTokenIds, jobTokens } from './similarity.js';
 import { diversityStage, filtersStage, freshnessStage, loadBalanceStage, profileChangeStage, scoreStage } from './stages.js';
 import type { RankContext, RankItem, RankJob } from './types.js';
 
@@ -105,6 +106,26 @@ describe('stages', () => {
     expect(r.removed).toEqual([['exp', 'job expired'], ['closed', 'job is closed'], ['applied', 'already applied'], ['nokw', 'saved-search filters'], ['fr', 'job is in FR, candidate in DE']]);
     const remoteOnly = filtersStage({ ...cfg, location: 'none' }, [item(job('ok'), 1)], ctx({ candidate: { ...ctx().candidate, remoteOnly: true } }));
     expect(remoteOnly.removed).toEqual([['ok', 'candidate wants remote jobs only']]);
+  });
+});
+
+describe('similarity', () => {
+  it('jaccardIds on interned ids equals jaccard on the token sets', () => {
+    const words = ['python', 'java', 'sql', 'spark', 'react', 'nurse', 'care', 'data', 'senior', 'engineer'];
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = () => words.filter(() => rnd() < 0.35);
+    const jobs = Array.from({ length: 40 }, (_, n) => job(`s${n}`, { title: `${pick().join(' ')} Developer (m/w/d)`, skills: pick().map((w) => w.toUpperCase()) }));
+    let compared = 0, overlapping = 0;
+    for (const a of jobs) for (const b of jobs) {
+      const want = jaccard(jobTokens(a), jobTokens(b));
+      expect(jaccardIds(jobTokenIds(a), jobTokenIds(b))).toBeCloseTo(want, 12);
+      compared++;
+      if (want > 0 && want < 1) overlapping++;
+    }
+    expect(compared).toBe(1600);
+    expect(overlapping).toBeGreaterThan(100); // the cases do include partial overlaps
+    expect(jaccardIds(new Uint32Array(0), new Uint32Array(0))).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { CandidatesStage, DiversityStage, FiltersStage, FreshnessStage, LoadBalanceStage, ProfileChangeStage, ScoreStage } from './config.js';
-import { jaccard, jobTokens, skillKey } from './similarity.js';
+import { jaccardIds, jobTokenIds, skillKey } from './similarity.js';
 import type { RankContext, RankItem, RankJob, SearchFilters, SourceHit } from './types.js';
 
 /** Pure stage functions: each takes the list in order and returns the list out (a new array; items may be copied). */
@@ -136,7 +136,7 @@ export function diversityStage(cfg: DiversityStage, items: RankItem[]): RankItem
   const w = Math.min(cfg.window, items.length);
   if (w <= 1 || (cfg.lambda >= 1 && cfg.maxPerCompany === 0)) return items;
   const head = items.slice(0, w);
-  const tokens = head.map((i) => jobTokens(i.job, cfg.similarity));
+  const tokens = head.map((i) => jobTokenIds(i.job, cfg.similarity));
   const maxSim = new Float64Array(w);
   const taken = new Uint8Array(w);
   const perCompany = new Map<string, number>();
@@ -159,7 +159,7 @@ export function diversityStage(cfg: DiversityStage, items: RankItem[]): RankItem
     out.push(item);
     const c = company(item);
     if (c !== null) perCompany.set(c, (perCompany.get(c) ?? 0) + 1);
-    if (useSim) for (let t = 0; t < w; t++) if (!taken[t]) maxSim[t] = Math.max(maxSim[t]!, jaccard(tokens[t]!, tokens[pick]!));
+    if (useSim) for (let t = 0; t < w; t++) if (!taken[t]) maxSim[t] = Math.max(maxSim[t]!, jaccardIds(tokens[t]!, tokens[pick]!));
   }
   return out.concat(items.slice(w));
 }
