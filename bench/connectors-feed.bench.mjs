@@ -1,17 +1,57 @@
 // XML job feed benchmark (issue 13: a 100,000-job feed imported at >= 2,000 jobs/s with flat memory, real PostgreSQL).
 // Writes an N-job feed (default 100,000) of the common `<source><job>…</job></source>` shape to /tmp, creates a fresh
 // database on DATABASE_URL, adds it as an `xml_feed` source with `file` and syncs it through SourcesService (streaming
-// saxes parser → the import pipeline's validation, standardisation, dedupe and COPY writes → expiry). Peak RSS is
-// sampled every 50 ms during the sync, and the sync of the first half of the feed is measured too, so memory growth
-// with feed size shows. Then a second sync of the same file (all unchanged). The 1-minute load average is sampled
-// during each sync (the machine may be shared). The last line is one JSON object for bench runners:
+// saxes parser in the import worker thread → the import pipeline's validation, standardisation, dedupe and COPY
+// writes → expiry). A feed of half the size (other postings) is synced first, so memory growth with feed size shows,
+// then the full feed, then the full feed again (all unchanged). Each sync runs in a fresh child process: its peak RSS
+// is the kernel's high-water mark for that process (getrusage maxRSS: every thread, nothing left over from an earlier
+// sync; one process running the three syncs in a row keeps the first one's freed memory as RSS). The 1-minute load
+// average is sampled during each sync (the machine may be shared). The last line is one JSON object for bench runners:
 //   {"name":"connectors-feed","jobs":…,"jobsPerSecond":…,"peakRssMb":…,"halfPeakRssMb":…,"loadAverage":…}
 //   node scripts/build.mjs && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/connectors-feed.bench.mjs [jobs]
 import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+
+const mb = (b) => Math.round(b / 1048576);
+
+// ---- child: one sync of one source, measured -----------------------------------------------------------------
+if (process.argv[2] === '--sync') {
+  process.env.MATCHLAB_SEED_ON_START = 'false';
+  process.env.LOG_LEVEL ??= 'warn';
+  const { withCliContext } = await import('../dist/apps/cli/src/cli-context.js');
+  const { ConnectorsCoreModule, SourcesService } = await import('../dist/libs/connectors/src/index.js');
+  const out = await withCliContext([ConnectorsCoreModule], async (ctx) => {
+    const svc = ctx.get(SourcesService);
+    const start = process.memoryUsage().rss;
+    let sampled = start;
+    const loads = [loadavg()[0]];
+    let ticks = 0;
+    const timer = setInterval(() => {
+      sampled = Math.max(sampled, process.memoryUsage().rss);
+      if (++ticks % 20 === 0) loads.push(loadavg()[0]);
+    }, 50);
+    const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
+    const r = await svc.sync(process.argv[3]);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    clearInterval(timer);
+    loads.push(loadavg()[0]);
+    return {
+      r: { fetched: r.fetched, new: r.new, updated: r.updated, unchanged: r.unchanged, duplicates: r.duplicates, rejected: r.rejected, expired: r.expired, status: r.status },
+      seconds, cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)), // this process, all threads (not PostgreSQL)
+      startRssMb: mb(start), sampledPeakRssMb: mb(Math.max(sampled, process.memoryUsage().rss)), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      load: { mean: Number((loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)), max: Number(Math.max(...loads).toFixed(2)) },
+    };
+  });
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
 
 const jobs = Number(process.argv[2] ?? 100_000);
 const base = process.env.DATABASE_URL;
@@ -33,6 +73,7 @@ const { runMigrations } = await import('../dist/libs/db/src/index.js');
 await runMigrations(process.env.DATABASE_URL);
 const { withCliContext } = await import('../dist/apps/cli/src/cli-context.js');
 const { ConnectorsCoreModule, SourcesService } = await import('../dist/libs/connectors/src/index.js');
+const self = fileURLToPath(import.meta.url);
 
 // Deterministic generator (mulberry32).
 let seed = 7;
@@ -75,39 +116,16 @@ seed = 99; // other postings than the full feed (same ones would be cross-source
 await writeFeed(half, Math.floor(jobs / 2));
 console.log(`feed: ${jobs} jobs, ${(statSync(full).size / 1e6).toFixed(1)} MB at ${full} (written in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
 
-const mb = (b) => Math.round(b / 1048576);
-async function measured(fn) {
-  global.gc?.();
-  const start = process.memoryUsage().rss;
-  let peak = start;
-  const loads = [loadavg()[0]];
-  let ticks = 0;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-    if (++ticks % 20 === 0) loads.push(loadavg()[0]);
-  }, 50);
-  const t0 = process.hrtime.bigint();
-  const cpu0 = process.cpuUsage();
-  const r = await fn();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2)); // this process, all threads (not PostgreSQL)
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  loads.push(loadavg()[0]);
-  const load = { mean: Number((loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)), max: Number(Math.max(...loads).toFixed(2)) };
-  return { r, seconds, cpuSeconds, startRssMb: mb(start), peakRssMb: mb(peak), load };
-}
-
-const result = await withCliContext([ConnectorsCoreModule], async (ctx) => {
+await withCliContext([ConnectorsCoreModule], async (ctx) => {
   const svc = ctx.get(SourcesService);
   await svc.add({ name: 'bench-half', type: 'xml_feed', file: half }, 'bench');
   await svc.add({ name: 'bench-feed', type: 'xml_feed', file: full }, 'bench');
-  const h = await measured(() => svc.sync('bench-half'));
-  const f = await measured(() => svc.sync('bench-feed'));
-  const again = await measured(() => svc.sync('bench-feed'));
-  return { h, f, again };
 });
+const measured = (source) => {
+  const out = execFileSync(process.execPath, [self, '--sync', source], { env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop());
+};
+const result = { h: measured('bench-half'), f: measured('bench-feed'), again: measured('bench-feed') };
 rmSync(full, { force: true });
 rmSync(half, { force: true });
 await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -116,7 +134,7 @@ await admin.end();
 const line = (label, m) => {
   const run = m.r;
   const rate = Math.round(run.fetched / m.seconds);
-  console.log(JSON.stringify({ label, fetched: run.fetched, new: run.new, updated: run.updated, unchanged: run.unchanged, duplicates: run.duplicates, rejected: run.rejected, expired: run.expired, seconds: Number(m.seconds.toFixed(2)), jobsPerSecond: rate, cpuSeconds: m.cpuSeconds, jobsPerCpuSecond: Math.round(run.fetched / m.cpuSeconds), rssStartMb: m.startRssMb, rssPeakMb: m.peakRssMb, loadAverage: m.load }));
+  console.log(JSON.stringify({ label, fetched: run.fetched, new: run.new, updated: run.updated, unchanged: run.unchanged, duplicates: run.duplicates, rejected: run.rejected, expired: run.expired, seconds: Number(m.seconds.toFixed(2)), jobsPerSecond: rate, cpuSeconds: m.cpuSeconds, jobsPerCpuSecond: Math.round(run.fetched / m.cpuSeconds), rssStartMb: m.startRssMb, rssPeakMb: m.peakRssMb, sampledPeakRssMb: m.sampledPeakRssMb, loadAverage: m.load }));
   return rate;
 };
 line(`first sync, ${Math.floor(jobs / 2)} jobs`, result.h);
