@@ -16,8 +16,8 @@
 //   npm run build   # once, the bench runs dist/
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
 //     node bench/scale-out.bench.mjs [--workers 1,2,4] [--size small|full] [--subscribers N] [--shards 8] [--keep]
-// --size small (default): 5,000 subscribers, a 2,000-candidate market; --size full: 100,000 subscribers and a
-// 6,000-candidate market. --subscribers overrides the alert batch size of either.
+// --size small (default): 5,000 subscribers, a 2,000-candidate market, an item-knn model; --size full: 100,000
+// subscribers, a 6,000-candidate market and an ALS model. --subscribers and --strategy override them.
 import { execFile, fork, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ if (!WORKERS.every((w) => Number.isInteger(w) && w > 0)) throw new Error('--work
 const SUBSCRIBERS = Number(args.subscribers ?? (SIZE === 'full' ? 100_000 : 5_000));
 const NEW_JOBS = Number(args.jobs ?? 200);
 const SHARDS = Number(args.shards ?? 8);
-const STRATEGY = args.strategy ?? 'item-knn';
+const STRATEGY = args.strategy ?? (SIZE === 'full' ? 'als' : 'item-knn'); // ALS: shards with real ranking work
 const MARKET = SIZE === 'full' ? { candidates: 6000, jobs: 6000, days: 21 } : { candidates: 2000, jobs: 3000, days: 21 };
 const START = '2026-06-01';
 const CUTOFF = '2026-06-15T00:00:00Z';
