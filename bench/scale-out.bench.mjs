@@ -278,7 +278,9 @@ const results = [];
 try {
   for (const W of WORKERS) {
     log(`W=${W}: starting ${W} worker process(es), load ${load()}`);
-    results.push(await runConfiguration(W));
+    const r = await runConfiguration(W);
+    results.push(r);
+    log(`W=${W} done: ${r.alerts.toLocaleString()} alerts in ${r.alertSeconds.toFixed(1)} s (${(r.alerts / r.alertSeconds).toFixed(1)}/s, ${r.alertCpu.toFixed(1)} worker CPU-s), evaluation ${r.evalSeconds.toFixed(1)} s (shards ${r.evalPhases.shards.toFixed(1)} s), mean load ${r.load.toFixed(2)}, fingerprint ${r.evalPrint}/${r.alertPrint}`);
   }
 } finally {
   sink.kill('SIGTERM');
