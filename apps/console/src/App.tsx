@@ -23,6 +23,7 @@ import { createGraphqlClient } from './api/graphql-client.js';
 import { createAuthProvider } from './auth/auth-provider.js';
 import { LoginPage } from './auth/LoginPage.js';
 import { SessionStore } from './auth/session.js';
+import { SessionKeeper, type CrossTabLock } from './auth/session-keeper.js';
 import { createDataProvider } from './data/data-provider.js';
 import { EvaluationCreate, EvaluationList, EvaluationShow } from './evaluations/evaluations.js';
 import { FeatureJobList, FeatureServiceList, FeatureServiceShow, FeatureViewList, FeatureViewShow } from './features/features.js';
@@ -37,10 +38,13 @@ import { AlertDeliveryList, AlertDeliveryShow, AlertSubscriptionList, AlertSubsc
 import { ExperimentList, ExperimentShow } from './experiments/experiments.js';
 import { ExperimentCreate } from './experiments/LaunchWizard.js';
 
-const sessions = new SessionStore(window.localStorage);
-const request = createGraphqlClient({ url: '/graphql', getToken: () => sessions.token() });
+// Tabs share the session in localStorage; the Web Locks API (where available) keeps two tabs from spending the same
+// single-use refresh token at once.
+const lock: CrossTabLock | undefined = typeof navigator !== 'undefined' && navigator.locks ? (name, fn) => navigator.locks.request(name, fn) : undefined;
+const keeper = new SessionKeeper(new SessionStore(window.localStorage), createGraphqlClient({ url: '/graphql', getToken: () => null }), { lock });
+const request = createGraphqlClient({ url: '/graphql', getToken: () => keeper.token(), renewToken: (rejected) => keeper.tokenAfterRejection(rejected) });
 const dataProvider = createDataProvider(request);
-const authProvider = createAuthProvider(request, sessions);
+const authProvider = createAuthProvider(request, keeper);
 
 // The dashboard carries recharts: loaded on demand, in its own chunk.
 const LazyDashboard = lazy(() => import('./dashboard/Dashboard.js'));

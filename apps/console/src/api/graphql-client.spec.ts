@@ -68,4 +68,27 @@ describe('GraphQL client', () => {
     const e2 = await rejection(html('{ x }'));
     expect([e2.status, e2.code, e2.message]).toEqual([502, 'BAD_RESPONSE', 'The API answered HTTP 502 without a GraphQL response.']);
   });
+
+  it('awaits an async token, and on UNAUTHENTICATED renews it once and retries once; never for other errors or without a token', async () => {
+    const calls: Call[] = [];
+    let n = 0;
+    const answers = [{ errors: [{ message: 'invalid or expired token', extensions: { code: 'UNAUTHENTICATED' } }] }, { data: { ok: true } }];
+    const fetchSeq = (async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      return new Response(JSON.stringify(answers[n++]), { status: 200 });
+    }) as unknown as typeof fetch;
+    const renewed: string[] = [];
+    const request = createGraphqlClient({ getToken: async () => 'old', renewToken: async (t) => (renewed.push(t), 'new'), fetch: fetchSeq });
+    await expect(request('{ ok }')).resolves.toEqual({ ok: true });
+    expect(renewed).toEqual(['old']);
+    expect(calls.map((c) => (c.init.headers as Record<string, string>)['authorization'])).toEqual(['Bearer old', 'Bearer new']);
+
+    const forbidden = createGraphqlClient({ getToken: () => 't', renewToken: async (t) => (renewed.push(t), 'x'), fetch: fakeFetch(200, { errors: [{ message: 'no', extensions: { code: 'FORBIDDEN' } }] }) });
+    expect((await rejection(forbidden('{ x }'))).status).toBe(403);
+    const anonymous = createGraphqlClient({ getToken: () => null, renewToken: async (t) => (renewed.push(t), 'x'), fetch: fakeFetch(200, { errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] }) });
+    expect((await rejection(anonymous('{ x }'))).status).toBe(401);
+    const gone = createGraphqlClient({ getToken: () => 't', renewToken: async () => null, fetch: fakeFetch(200, { errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] }) });
+    expect((await rejection(gone('{ x }'))).message).toBe('Your session has ended. Please sign in again.');
+    expect(renewed).toEqual(['old']);
+  });
 });

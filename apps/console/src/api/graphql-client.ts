@@ -8,8 +8,13 @@ export type GraphqlRequest = <T>(query: string, variables?: Variables) => Promis
 export interface GraphqlClientOptions {
   /** Endpoint; the API serves the console and GraphQL from the same origin. */
   url?: string;
-  /** Bearer token for the current session, if any. */
-  getToken: () => string | null;
+  /** Bearer token for the current session, if any (may renew the session first; a rejection fails the request). */
+  getToken: () => string | null | Promise<string | null>;
+  /**
+   * Called once when the API refuses the token a request was sent with (UNAUTHENTICATED): the token to retry the
+   * request with, or null to fail it with the API's error.
+   */
+  renewToken?: (rejectedToken: string) => Promise<string | null>;
   fetch?: typeof fetch;
 }
 
@@ -21,9 +26,8 @@ interface GraphqlResponse<T> {
 export function createGraphqlClient(opts: GraphqlClientOptions): GraphqlRequest {
   const url = opts.url ?? '/graphql';
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  return async <T>(query: string, variables: Variables = {}): Promise<T> => {
+  const send = async <T>(query: string, variables: Variables, token: string | null): Promise<T> => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    const token = opts.getToken();
     if (token) headers['authorization'] = `Bearer ${token}`;
     let res: Response;
     try {
@@ -40,5 +44,17 @@ export function createGraphqlClient(opts: GraphqlClientOptions): GraphqlRequest 
     if (body.errors?.length) throw apiErrorFromGraphql(body.errors);
     if (body.data == null) throw new ApiError(`The API answered HTTP ${res.status} with no data.`, 502, 'BAD_RESPONSE');
     return body.data;
+  };
+  return async <T>(query: string, variables: Variables = {}): Promise<T> => {
+    const token = await opts.getToken();
+    try {
+      return await send<T>(query, variables, token);
+    } catch (e) {
+      // An expired or revoked token: renew the session once and retry once (a second refusal goes to the caller).
+      if (!token || !opts.renewToken || !(e instanceof ApiError) || e.code !== 'UNAUTHENTICATED') throw e;
+      const renewed = await opts.renewToken(token);
+      if (!renewed || renewed === token) throw e;
+      return send<T>(query, variables, renewed);
+    }
   };
 }

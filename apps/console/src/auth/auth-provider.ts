@@ -1,19 +1,17 @@
 import type { AuthProvider } from 'react-admin';
 import { ApiError } from '../api/api-error.js';
 import type { GraphqlRequest } from '../api/graphql-client.js';
-import type { Principal, Role } from '../api/types.js';
-import type { SessionStore } from './session.js';
-
-const LOGIN = `mutation ConsoleLogin($email: String!, $password: String!) {
-  login(email: $email, password: $password) { token expiresAt role }
-}`;
-const ME = 'query ConsoleMe { me { id kind label role } }';
+import type { Principal } from '../api/types.js';
+import { ME } from './queries.js';
+import { SESSION_EXPIRED_MESSAGE, type SessionKeeper } from './session-keeper.js';
 
 /**
- * Sign-in with the API's `login` mutation; the bearer token lives in the SessionStore and the GraphQL client
- * sends it. Every console page needs a session (jobs are public in the API, not in the console).
+ * Sign-in with the API's `login` mutation; the SessionKeeper stores the session, renews its bearer token with
+ * `refreshSession` and revokes it with `logout`; the GraphQL client sends the token. Every console page needs a
+ * session (jobs are public in the API, not in the console).
  */
-export function createAuthProvider(request: GraphqlRequest, sessions: SessionStore): AuthProvider {
+export function createAuthProvider(request: GraphqlRequest, keeper: SessionKeeper): AuthProvider {
+  const sessions = keeper.sessions;
   // `me` is asked once per sign-in; a failed answer is not cached.
   let me: Promise<Principal> | null = null;
   const whoAmI = (): Promise<Principal> => {
@@ -30,30 +28,41 @@ export function createAuthProvider(request: GraphqlRequest, sessions: SessionSto
   return {
     async login(params: { username?: string; email?: string; password: string }) {
       const email = (params.email ?? params.username ?? '').trim();
-      const { login } = await request<{ login: { token: string; expiresAt: string; role: Role } }>(LOGIN, { email, password: params.password });
-      sessions.set({ ...login, email });
+      await keeper.login(email, params.password);
       me = null;
     },
 
+    /** Revokes the refresh token (best effort) and clears the session. */
     async logout() {
-      sessions.clear();
       me = null;
+      await keeper.logout();
     },
 
+    /** Signed in while the token is valid, or expired but renewable (it is renewed here). */
     async checkAuth() {
-      if (sessions.get()) return;
-      const expired = sessions.hasExpired();
+      const stored = sessions.read();
+      if (stored && sessions.tokenValid(stored)) return;
+      if (stored) {
+        try {
+          if (await keeper.token()) return;
+        } catch (e) {
+          // The API is unreachable: stay signed in, the page shows the error.
+          if (!(e instanceof ApiError && e.status === 401) && sessions.get()) return;
+        }
+      }
+      const expired = stored !== null || sessions.hasExpired();
       sessions.clear();
       // react-admin redirects to the login page and shows the message; `message: false` shows none.
-      if (expired) throw new Error('Your session has expired. Please sign in again.');
+      if (expired) throw new Error(SESSION_EXPIRED_MESSAGE);
       return Promise.reject({ message: false });
     },
 
+    /** The client has already renewed and retried once: a 401 here means the session is over. */
     async checkError(error: unknown) {
       const status = (error as { status?: number } | null)?.status;
       if (status === 401) {
-        sessions.clear();
         me = null;
+        await keeper.logout();
         throw new Error((error as Error).message || 'Please sign in again.');
       }
       // 403 and everything else: stay signed in, the page shows the error.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
+import * as authQueries from '../auth/queries.js';
 import * as experimentQueries from '../experiments/queries.js';
 import * as rankingQueries from '../ranking/queries.js';
 import { buildListOperation, buildOneOperation, CREATABLE, LOCAL_RESOURCES, RESOURCES } from './resources.js';
@@ -28,6 +29,12 @@ describe('console operations against apps/api/schema.gql', () => {
     const ops: Array<[string, string]> = Object.entries({ ...experimentQueries, ...rankingQueries }).flatMap(([name, v]): Array<[string, string]> =>
       typeof v === 'string' ? [[name, v]] : Object.entries(v as Record<string, string>).map(([k, q]): [string, string] => [`${name}.${k}`, q]));
     expect(ops.length).toBeGreaterThanOrEqual(10);
+    for (const [name, q] of ops) expect({ name, problems: problems(q) }).toEqual({ name, problems: [] });
+  });
+
+  it('sign-in operations: login, refreshSession, logout, me', () => {
+    const ops = Object.entries(authQueries);
+    expect(ops.map(([name]) => name).sort()).toEqual(['LOGIN', 'LOGOUT', 'ME', 'REFRESH_SESSION']);
     for (const [name, q] of ops) expect({ name, problems: problems(q) }).toEqual({ name, problems: [] });
   });
 });
