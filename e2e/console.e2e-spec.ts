@@ -9,7 +9,8 @@ import { appEnv, createTestDatabase, type TestDatabase } from './support/test-da
 
 /**
  * The console in headless Chromium against the real API (in-process, real database): sign-in, dashboard,
- * jobs list with filter/sort/pagination, a job's page, candidates and interactions.
+ * jobs list with filter/sort/pagination, a job's page, candidates and interactions. Bearer tokens live 30 s (the
+ * minimum AUTH_ACCESS_TOKEN_TTL_SECONDS), so the suite also runs on renewed sessions (refreshSession).
  */
 describe('console in the browser', () => {
   let db: TestDatabase;
@@ -23,7 +24,7 @@ describe('console in the browser', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     db = await createTestDatabase('console');
-    const { app, runtime } = await createApiApp({ withWorker: false, env: appEnv(db) });
+    const { app, runtime } = await createApiApp({ withWorker: false, env: appEnv(db, { AUTH_ACCESS_TOKEN_TTL_SECONDS: '30' }) });
     const nest = app as NestExpressApplication;
     // createApiApp serves <repo>/dist/console, but locates the repo from its own file four levels up, which is
     // right for dist/apps/api/src/main.js and one level too high when jest runs apps/api/src/main.ts. Until that
@@ -189,14 +190,59 @@ describe('console in the browser', () => {
     await screenshot(page, 'console-08-interactions');
   });
 
-  it('sends the user back to the sign-in page when the session is rejected, and ran without page errors', async () => {
+  const storedSession = async () =>
+    (await page.evaluate<unknown>("JSON.parse(localStorage.getItem('matchlab.session') ?? 'null')")) as { token: string; expiresAt: string; refreshToken: string } | null;
+  const tokenChangedFrom = async (token: string) => {
+    const end = Date.now() + 15_000;
+    for (;;) {
+      const s = await storedSession();
+      if (s && s.token !== token) return s;
+      if (Date.now() > end) throw new Error(`the console kept the token ${token}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const meWith = async (token: string) => {
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { role } }' }),
+    });
+    return ((await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code ?? 'OK';
+  };
+
+  it('keeps the session after its 30 s token has expired (renewed with refreshSession)', async () => {
+    const before = (await storedSession())!;
+    const wait = Date.parse(before.expiresAt) + 1_000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    expect(await meWith(before.token)).toBe('UNAUTHENTICATED'); // the API no longer takes it
+    await page.getByRole('menuitem', { name: 'Jobs', exact: true }).click();
+    await page.getByText('Senior Data Engineer').first().waitFor();
+    const after = await tokenChangedFrom(before.token);
+    expect(after.token).not.toBe(before.token);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(await meWith(after.token)).toBe('OK');
+    expect(page.url()).not.toContain('/login');
+  }, 60_000);
+
+  it('renews a session whose token the API refuses, and signs out with a message when the refresh token is refused too', async () => {
+    // A token the API refuses (not expired locally): the console refreshes once and retries the request.
     await page.evaluate(`{
       const s = JSON.parse(localStorage.getItem('matchlab.session'));
-      localStorage.setItem('matchlab.session', JSON.stringify({ ...s, token: 'forged-token' }));
+      localStorage.setItem('matchlab.session', JSON.stringify({ ...s, token: 'forged-token', expiresAt: new Date(Date.now() + 600000).toISOString(), obtainedAt: Date.now() }));
+    }`);
+    await page.getByRole('menuitem', { name: 'Candidates', exact: true }).click();
+    await tokenChangedFrom('forged-token');
+    await page.getByText('Ada Lovelace').first().waitFor();
+
+    // Token and refresh token refused: back to the sign-in page, session cleared.
+    await page.evaluate(`{
+      const s = JSON.parse(localStorage.getItem('matchlab.session'));
+      localStorage.setItem('matchlab.session', JSON.stringify({ ...s, token: 'forged-token', refreshToken: 'mlr_1_forged-forged-forged-forged-forged', expiresAt: new Date(Date.now() + 600000).toISOString(), obtainedAt: Date.now() }));
     }`);
     await page.getByRole('menuitem', { name: 'Jobs', exact: true }).click();
     await page.locator('input[name="email"]').waitFor();
     expect(await page.evaluate<unknown>("localStorage.getItem('matchlab.session')")).toBeNull();
+    await page.getByText('Your session has expired. Please sign in again.').waitFor();
     expect(problems).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@ import Button from '@mui/material/Button';
 import CardContent from '@mui/material/CardContent';
 import CircularProgress from '@mui/material/CircularProgress';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
-import { Form, Login, PasswordInput, TextInput, required, useLogin, useNotify } from 'react-admin';
+import { useEffect, useState } from 'react';
+import { Form, Login, PasswordInput, TextInput, required, useAuthProvider, useLogin, useNotify } from 'react-admin';
+import type { ConsoleAuthProvider } from './auth-provider.js';
 
 interface Credentials {
   email: string;
@@ -15,6 +16,13 @@ export function LoginPage() {
   const login = useLogin();
   const notify = useNotify();
   const [busy, setBusy] = useState(false);
+  const authProvider = useAuthProvider() as Partial<ConsoleAuthProvider> | undefined;
+
+  // Why the console signed out (e.g. "Your session has expired"), when a refused request did it.
+  useEffect(() => {
+    const notice = authProvider?.takeSignOutNotice?.();
+    if (notice) notify(notice, { type: 'error' });
+  }, [authProvider, notify]);
 
   const submit = async (values: Partial<Credentials>) => {
     setBusy(true);

@@ -85,6 +85,9 @@ describe('auth provider', () => {
     expect([(err as ApiError).status, (err as ApiError).message]).toEqual([401, 'Your session has expired. Please sign in again.']);
     await expect(auth.checkError(err)).rejects.toThrow('Your session has expired. Please sign in again.');
     expect(storage.getItem(SESSION_KEY)).toBeNull();
+    // The sign-in page shows it once (react-admin does not: checkAuth already fails when it would).
+    expect(auth.takeSignOutNotice()).toBe('Your session has expired. Please sign in again.');
+    expect(auth.takeSignOutNotice()).toBeNull();
   });
 
   it('stays signed in when the API is unreachable during a renewal', async () => {

@@ -10,8 +10,14 @@ import { SESSION_EXPIRED_MESSAGE, type SessionKeeper } from './session-keeper.js
  * `refreshSession` and revokes it with `logout`; the GraphQL client sends the token. Every console page needs a
  * session (jobs are public in the API, not in the console).
  */
-export function createAuthProvider(request: GraphqlRequest, keeper: SessionKeeper): AuthProvider {
+/** The provider plus the notice the sign-in page shows after a sign-out caused by a refused request. */
+export type ConsoleAuthProvider = AuthProvider & { takeSignOutNotice(): string | null };
+
+export function createAuthProvider(request: GraphqlRequest, keeper: SessionKeeper): ConsoleAuthProvider {
   const sessions = keeper.sessions;
+  // react-admin shows checkError's message only while checkAuth still passes, and checkError has signed out by then:
+  // the sign-in page shows it instead (LoginPage).
+  let notice: string | null = null;
   // `me` is asked once per sign-in; a failed answer is not cached.
   let me: Promise<Principal> | null = null;
   const whoAmI = (): Promise<Principal> => {
@@ -30,6 +36,7 @@ export function createAuthProvider(request: GraphqlRequest, keeper: SessionKeepe
       const email = (params.email ?? params.username ?? '').trim();
       await keeper.login(email, params.password);
       me = null;
+      notice = null;
     },
 
     /** Revokes the refresh token (best effort) and clears the session. */
@@ -62,10 +69,18 @@ export function createAuthProvider(request: GraphqlRequest, keeper: SessionKeepe
       const status = (error as { status?: number } | null)?.status;
       if (status === 401) {
         me = null;
+        const message = (error as Error).message || 'Please sign in again.';
+        notice = message;
         await keeper.logout();
-        throw new Error((error as Error).message || 'Please sign in again.');
+        throw new Error(message);
       }
       // 403 and everything else: stay signed in, the page shows the error.
+    },
+
+    takeSignOutNotice() {
+      const n = notice;
+      notice = null;
+      return n;
     },
 
     /** The role from `me` (the server's view), falling back to the one the login returned. */
