@@ -25,12 +25,19 @@ function linkKey(company: number, band: number): number {
   return fmix32(low ^ Math.imul(high | 0, 0x85ebca6b) ^ Math.imul(company + 1, 0x9e3779b1)) | 0;
 }
 
+/** Jobs per signature page and links per link page: the index grows by adding pages, never by copying. */
+const JOB_PAGE_BITS = 12;
+const LINK_PAGE_BITS = 16;
+
 /**
  * Memory per indexed job (the part of an import's state that grows with its size): the signature's low 16 bits
  * (256 bytes; two values that differ agree on their low 16 bits with probability 2^-16, which moves a Jaccard
  * estimate by < 0.00002), and per band a key and a chain link (the link's job is implicit: link l is band
- * l % bandCount of job ⌊l / bandCount⌋) plus the hash-table head, ~12 bytes × 32 bands: about 650 bytes per
- * job, arrays grown by half. (Full 32-bit signatures and explicit links took ~1.4 KB per job, ~2 KB with slack.)
+ * l % bandCount of job ⌊l / bandCount⌋) plus the hash-table head, ~12 bytes × 32 bands: about 650 bytes per job.
+ * Signatures and links live in fixed-size pages (1 MB of signatures, 256 KB per link array), so growing adds a page
+ * instead of copying into an array twice the size (the replaced arrays stayed allocated until the importing
+ * thread's next full GC: 2-3× the index). Only the heads table is re-allocated (doubling, 4 bytes per link).
+ * (Full 32-bit signatures and explicit links in doubling arrays took ~1.4 KB per job, ~2 KB with slack.)
  */
 export class LshIndex {
   /** Companies whose stored jobs have been loaded into the index. */
@@ -38,18 +45,16 @@ export class LshIndex {
   private readonly companyIds = new Map<string, number>();
   private readonly jobs: IndexedJob[] = [];
   private jobCompany = new Int32Array(1024);
-  private signatures: Uint16Array<ArrayBuffer>;
+  private readonly signaturePages: Uint16Array[] = [];
   private heads = new Int32Array(1 << 16).fill(-1);
-  private linkNext = new Int32Array(1 << 15);
-  private linkKeys = new Int32Array(1 << 15);
+  private readonly nextPages: Int32Array[] = [];
+  private readonly keyPages: Int32Array[] = [];
   private links = 0;
 
   constructor(
     private readonly signatureLength = 128,
     private readonly bandCount = 32,
-  ) {
-    this.signatures = new Uint16Array(1024 * signatureLength);
-  }
+  ) {}
 
   get size(): number {
     return this.jobs.length;
@@ -61,17 +66,14 @@ export class LshIndex {
     let c = this.companyIds.get(company);
     if (c === undefined) this.companyIds.set(company, (c = this.companyIds.size));
     const j = this.jobs.length;
-    if (j === this.jobCompany.length) {
-      const n = Math.ceil(j * 1.5);
-      this.jobCompany = grow(this.jobCompany, n);
-      const sig = new Uint16Array(n * this.signatureLength);
-      sig.set(this.signatures);
-      this.signatures = sig;
-    }
+    if (j === this.jobCompany.length) this.jobCompany = grow(this.jobCompany, Math.ceil(j * 1.5));
+    const page = j >>> JOB_PAGE_BITS;
+    if (page === this.signaturePages.length) this.signaturePages.push(new Uint16Array((1 << JOB_PAGE_BITS) * this.signatureLength));
     this.jobs.push(job);
     this.jobCompany[j] = c;
-    const base = j * this.signatureLength;
-    for (let i = 0; i < this.signatureLength; i++) this.signatures[base + i] = signature[i]! & 0xffff;
+    const sig = this.signaturePages[page]!;
+    const base = (j & ((1 << JOB_PAGE_BITS) - 1)) * this.signatureLength;
+    for (let i = 0; i < this.signatureLength; i++) sig[base + i] = signature[i]! & 0xffff;
     for (let b = 0; b < bands.length; b++) this.link(linkKey(c, bands[b]!));
   }
 
@@ -84,13 +86,14 @@ export class LshIndex {
     const c = this.companyIds.get(company);
     if (c === undefined) return null;
     const mask = this.heads.length - 1;
+    const low = (1 << LINK_PAGE_BITS) - 1;
     const tried = new Set<number>();
     let best = -1;
     for (let b = 0; b < bands.length; b++) {
       const key = linkKey(c, bands[b]!);
-      for (let l = this.heads[key & mask]!; l !== -1; l = this.linkNext[l]!) {
+      for (let l = this.heads[key & mask]!; l !== -1; l = this.nextPages[l >>> LINK_PAGE_BITS]![l & low]!) {
         const j = Math.floor(l / this.bandCount);
-        if (this.linkKeys[l] !== key || this.jobCompany[j] !== c || tried.has(j)) continue;
+        if (this.keyPages[l >>> LINK_PAGE_BITS]![l & low] !== key || this.jobCompany[j] !== c || tried.has(j)) continue;
         tried.add(j);
         if (best !== -1 && j > best) continue;
         if (isSelf(this.jobs[j]!) || this.similarity(j, signature) < NEAR_DUPLICATE_THRESHOLD) continue;
@@ -102,32 +105,37 @@ export class LshIndex {
 
   private similarity(j: number, signature: ArrayLike<number>): number {
     const n = this.signatureLength;
-    const base = j * n;
+    const sig = this.signaturePages[j >>> JOB_PAGE_BITS]!;
+    const base = (j & ((1 << JOB_PAGE_BITS) - 1)) * n;
     let same = 0;
-    for (let i = 0; i < n; i++) if (this.signatures[base + i] === (signature[i]! & 0xffff)) same++;
+    for (let i = 0; i < n; i++) if (sig[base + i] === (signature[i]! & 0xffff)) same++;
     return same / n;
   }
 
   private link(key: number): void {
-    if (this.links === this.linkNext.length) {
-      const n = Math.ceil(this.links * 1.5);
-      this.linkNext = grow(this.linkNext, n);
-      this.linkKeys = grow(this.linkKeys, n);
+    const l = this.links;
+    const page = l >>> LINK_PAGE_BITS;
+    if (page === this.nextPages.length) {
+      this.nextPages.push(new Int32Array(1 << LINK_PAGE_BITS));
+      this.keyPages.push(new Int32Array(1 << LINK_PAGE_BITS));
     }
-    if (this.links >= this.heads.length) this.rehash(this.heads.length * 2);
-    const l = this.links++;
+    if (l >= this.heads.length) this.rehash(this.heads.length * 2);
+    this.links++;
+    const at = l & ((1 << LINK_PAGE_BITS) - 1);
     const slot = key & (this.heads.length - 1);
-    this.linkKeys[l] = key;
-    this.linkNext[l] = this.heads[slot]!;
+    this.keyPages[page]![at] = key;
+    this.nextPages[page]![at] = this.heads[slot]!;
     this.heads[slot] = l;
   }
 
   private rehash(size: number): void {
     this.heads = new Int32Array(size).fill(-1);
     const mask = size - 1;
+    const low = (1 << LINK_PAGE_BITS) - 1;
     for (let l = 0; l < this.links; l++) {
-      const slot = this.linkKeys[l]! & mask;
-      this.linkNext[l] = this.heads[slot]!;
+      const page = l >>> LINK_PAGE_BITS;
+      const slot = this.keyPages[page]![l & low]! & mask;
+      this.nextPages[page]![l & low] = this.heads[slot]!;
       this.heads[slot] = l;
     }
   }
