@@ -35,7 +35,9 @@ export class FirstRun implements OnApplicationBootstrap, OnApplicationShutdown {
     void this.pii
       ?.encryptExisting()
       .then((r) => {
-        if (r.candidates + r.resumes > 0) this.logger.log(`PII at rest: encrypted ${r.candidates} candidates and ${r.resumes} resumes written before encryption`);
+        if (r.candidates + r.resumes + r.alertSubscriptions + r.alertSuppressions > 0) {
+          this.logger.log(`PII at rest: encrypted ${r.candidates} candidates, ${r.resumes} resumes, ${r.alertSubscriptions} alert subscriptions and ${r.alertSuppressions} suppression entries written before encryption`);
+        }
       })
       .catch((err: Error) => this.logger.error(`PII at rest: encrypting legacy rows failed (run \`matchlab pii encrypt-existing\`): ${err.message}`));
   }

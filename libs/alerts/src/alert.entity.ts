@@ -11,7 +11,17 @@ export class AlertSubscriptionEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
   @Column({ name: 'candidate_id', type: 'bigint' }) candidateId!: string;
   @Column({ type: 'varchar', length: 10 }) channel!: AlertChannel;
-  @Column({ type: 'varchar', length: 320, nullable: true }) email!: string | null;
+  /** Legacy plaintext address of a row written before AlertEmailEncryption1764201000000 (until `matchlab pii encrypt-existing`); null otherwise. */
+  @Column({ name: 'email', type: 'varchar', length: 320, nullable: true }) legacyEmail!: string | null;
+  /** The address as an envelope (libs/pii, context `alert_subscriptions.email:<id>`). */
+  @Column({ name: 'email_enc', type: 'text', nullable: true }) emailEnc!: string | null;
+  /** Keyed blind index of the address (matches the suppression list). */
+  @Column({ name: 'email_index', type: 'char', length: 64, nullable: true }) emailIndex!: string | null;
+  /**
+   * The address in the clear: not a column. Filled by {@link withSubscriptionEmail} where the address is needed
+   * (AlertsService.get / subscriptionsOf); undefined on rows loaded without decrypting (reports).
+   */
+  email?: string | null;
   @Column({ name: 'webhook_url', type: 'text', nullable: true }) webhookUrl!: string | null;
   /** `whsec_…`, never returned by the API after creation. */
   @Column({ name: 'webhook_secret', type: 'text', nullable: true, select: false }) webhookSecret!: string | null;

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { startInProcessApi } from '../../../e2e/support/in-process-api.js';
 import { graphql, loginAsAdmin } from '../../../e2e/support/graphql-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-database.js';
+import { PiiCipher } from '@app/pii';
 import { AlertsService } from './alerts.service.js';
 import { verifyAlertWebhook } from './verify.js';
 
@@ -27,7 +28,7 @@ class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onRcptTo: (address, _session, cb) => (this.rejectRecipients.has(address.address) ? cb(Object.assign(new Error('550 no such user'), { responseCode: 550 })) : cb()),
+      onRcptTo: (address, _session, cb) => (this.rejectRecipients.has(address.address) ? cb(Object.assign(new Error(`550 <${address.address}>: no such user`), { responseCode: 550 })) : cb()),
       onData: (stream, session, cb) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -294,7 +295,15 @@ describe('job alerts', () => {
     await until('suppressed', () => deliveriesOf(blocked), (ds) => ds[0]?.status === 'suppressed');
     const [bounced] = await until('bounced', () => deliveriesOf(bouncing), (ds) => ds[0]?.status === 'failed');
     expect(bounced.lastError).toMatch(/550/);
-    expect((await sql.query(`SELECT reason FROM alert_suppressions WHERE email = 'bounce@example.org'`)).rows).toEqual([{ reason: 'hard_bounce' }]);
+    // the server quoted the recipient: stored without it (last error, attempt log, suppression detail)
+    expect(bounced.lastError).toContain('<recipient>');
+    expect(JSON.stringify(bounced.attemptLog)).not.toContain('bounce@example.org');
+    const pii = app.get(PiiCipher);
+    // keyed by blind index, the address only as an envelope
+    const entry = (await sql.query(`SELECT reason, email, email_enc, detail FROM alert_suppressions WHERE email_index = $1`, [pii.emailIndex('Bounce@Example.org ')])).rows;
+    expect(entry).toEqual([{ reason: 'hard_bounce', email: null, email_enc: expect.stringMatching(/^pii1\./), detail: expect.not.stringContaining('bounce@example.org') }]);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM alert_suppressions WHERE email IS NOT NULL`)).rows[0].n).toBe(0);
+    expect(await alerts.isSuppressed('BOUNCE@example.org')).toBe(true);
     expect(smtp.mails.length).toBe(before);
   });
 
@@ -353,7 +362,8 @@ describe('job alerts', () => {
     expect(again.body.data).toEqual(first.body.data);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect((await sql.query(`SELECT count(*)::int AS n FROM alert_subscriptions WHERE email = 'idem@example.org'`)).rows[0].n).toBe(1);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM alert_subscriptions WHERE email_index = $1 AND email IS NULL`, [app.get(PiiCipher).emailIndex('idem@example.org')])).rows[0].n).toBe(1);
+    expect(first.body.data.subscribeAlerts.subscription.email).toBe('idem@example.org');
     const other = await post(q, { i: { ...input, email: 'other@example.org' } }, 'key-1');
     expect(other.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNPROCESSABLE_ENTITY', reason: 'IDEMPOTENCY_KEY_REUSED' });
     // A typed error is kept as the first result too.

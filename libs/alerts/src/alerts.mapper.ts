@@ -4,7 +4,7 @@ import type { AlertDeliveryModel, AlertOwnerNoticeModel, AlertSubscriptionModel 
 export function toSubscriptionModel(s: AlertSubscriptionEntity): AlertSubscriptionModel {
   const f = s.filters ?? {};
   return {
-    id: s.id, candidateId: s.candidateId, channel: s.channel, email: s.email, webhookUrl: s.webhookUrl, frequency: s.frequency, sendHour: s.sendHour, sendWeekday: s.sendWeekday, timeZone: s.timeZone,
+    id: s.id, candidateId: s.candidateId, channel: s.channel, email: s.email ?? null, webhookUrl: s.webhookUrl, frequency: s.frequency, sendHour: s.sendHour, sendWeekday: s.sendWeekday, timeZone: s.timeZone,
     quietStart: s.quietStart, quietEnd: s.quietEnd, filters: { keywords: f.keywords ?? [], location: f.location ?? null, remote: f.remote ?? null, minSalary: f.minSalary ?? null },
     modelRef: s.modelRef, topK: s.topK, status: s.status, statusReason: s.statusReason, lastSentAt: s.lastSentAt, nextDueAt: s.nextDueAt, createdAt: s.createdAt, ownerNotifiedAt: s.ownerNotifiedAt ?? null,
   };

@@ -20,6 +20,7 @@ import { AlertMailer } from './mailer.js';
 import { renderOwnerNotice } from './owner-notice.js';
 import { alertWindow, nextDueAt, type ScheduleSpec } from './schedule.js';
 import { openToken, sealToken } from './tokens.js';
+import { redactAddress, revealSubscriptionEmail, withSubscriptionEmail } from './subscription-email.js';
 import { checkAlertWebhookUrl, isValidEmail, validateSubscription, type SubscriptionInput } from './validation.js';
 
 export type SubscriptionPatch = Partial<Omit<SubscriptionInput, 'candidateId' | 'channel'>> & { status?: 'active' | 'paused' };
@@ -56,7 +57,10 @@ interface DeliveryRow {
   experiment_key: string | null;
   model_version: number | null;
   sub_status: SubscriptionStatus;
-  email: string | null;
+  /** The address: an envelope (decrypted only when the mail is sent), or the legacy plaintext of a row not yet encrypted. */
+  email_enc: string | null;
+  legacy_email: string | null;
+  email_index: string | null;
   webhook_url: string | null;
   webhook_secret: string | null;
   webhook_previous_secret: string | null;
@@ -93,6 +97,15 @@ export class AlertsService implements OnModuleDestroy {
     this.mailerInstance?.close();
   }
 
+  private get pii(): PiiCipher {
+    return PiiCipher.forConfig(this.config);
+  }
+
+  /** The stored form of an address: envelope bound to the subscription, and the keyed blind index. */
+  private sealEmail(subscriptionId: string, email: string | null): { enc: string | null; index: string | null } {
+    return { enc: this.pii.encrypt(email, piiContext.subscriptionEmail(subscriptionId)), index: this.pii.emailIndex(email) };
+  }
+
   private get mailer(): AlertMailer {
     return (this.mailerInstance ??= new AlertMailer(this.config.alerts.smtp));
   }
@@ -114,11 +127,13 @@ export class AlertsService implements OnModuleDestroy {
     }
     await this.assertCandidate(v.candidateId);
     const due = nextDueAt(v, Date.now());
-    // One statement: a subscription is created whole or not at all.
+    // The id first: the address's envelope is bound to it. Then one statement: a subscription is created whole or not at all.
+    const id = String((await this.db.query(`SELECT nextval(pg_get_serial_sequence('alert_subscriptions', 'id'))::text AS id`))[0].id);
+    const email = this.sealEmail(id, v.email);
     const rows: Array<{ id: string }> = await this.db.query(
-      `INSERT INTO alert_subscriptions (candidate_id, channel, email, webhook_url, webhook_secret, frequency, send_hour, send_weekday, time_zone, quiet_start, quiet_end, filters, model_ref, top_k, status, next_due_at, created_by)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'active',$15,$16) RETURNING id::text AS id`,
-      [v.candidateId, v.channel, v.email, webhookUrl, secret, v.frequency, v.sendHour, v.sendWeekday, v.timeZone, v.quietStart, v.quietEnd, JSON.stringify(v.filters), v.modelRef, v.topK, new Date(due), actor.slice(0, 320)],
+      `INSERT INTO alert_subscriptions (id, candidate_id, channel, email_enc, email_index, webhook_url, webhook_secret, frequency, send_hour, send_weekday, time_zone, quiet_start, quiet_end, filters, model_ref, top_k, status, next_due_at, created_by)
+       VALUES ($17,$1,$2,$3,$18,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'active',$15,$16) RETURNING id::text AS id`,
+      [v.candidateId, v.channel, email.enc, webhookUrl, secret, v.frequency, v.sendHour, v.sendWeekday, v.timeZone, v.quietStart, v.quietEnd, JSON.stringify(v.filters), v.modelRef, v.topK, new Date(due), actor.slice(0, 320), id, email.index],
     );
     return { subscription: await this.get(rows[0]!.id), secret };
   }
@@ -146,10 +161,11 @@ export class AlertsService implements OnModuleDestroy {
     const status = patch.status ?? cur.status;
     if (status !== 'active' && status !== 'paused') throw new AlertError('INVALID_INPUT', `status must be active or paused, got "${status}"`);
     const due = nextDueAt(v, Date.now());
+    const email = this.sealEmail(id, v.email);
     await this.db.query(
-      `UPDATE alert_subscriptions SET email=$2, webhook_url=$3, frequency=$4, send_hour=$5, send_weekday=$6, time_zone=$7, quiet_start=$8, quiet_end=$9, filters=$10, model_ref=$11, top_k=$12,
+      `UPDATE alert_subscriptions SET email=NULL, email_enc=$2, email_index=$15, webhook_url=$3, frequency=$4, send_hour=$5, send_weekday=$6, time_zone=$7, quiet_start=$8, quiet_end=$9, filters=$10, model_ref=$11, top_k=$12,
               status=$13::text, status_reason = CASE WHEN $13::text = status THEN status_reason ELSE NULL END, next_due_at=$14, updated_at=clock_timestamp() WHERE id=$1`,
-      [id, v.email, webhookUrl, v.frequency, v.sendHour, v.sendWeekday, v.timeZone, v.quietStart, v.quietEnd, JSON.stringify(v.filters), v.modelRef, v.topK, status, new Date(due)],
+      [id, email.enc, webhookUrl, v.frequency, v.sendHour, v.sendWeekday, v.timeZone, v.quietStart, v.quietEnd, JSON.stringify(v.filters), v.modelRef, v.topK, status, new Date(due), email.index],
     );
     return this.get(id);
   }
@@ -173,12 +189,12 @@ export class AlertsService implements OnModuleDestroy {
     if (!/^\d{1,18}$/.test(id)) throw new AlertError('NOT_FOUND', `alert subscription ${id} not found`);
     const row = await this.db.getRepository(AlertSubscriptionEntity).findOne({ where: { id } });
     if (!row) throw new AlertError('NOT_FOUND', `alert subscription ${id} not found`);
-    return row;
+    return withSubscriptionEmail(this.pii, row);
   }
 
   async subscriptionsOf(candidateId: string): Promise<AlertSubscriptionEntity[]> {
     if (!/^\d{1,18}$/.test(candidateId)) throw new AlertError('INVALID_INPUT', `candidateId must be a numeric id, got "${candidateId}"`);
-    return this.db.getRepository(AlertSubscriptionEntity).find({ where: { candidateId }, order: { id: 'ASC' } });
+    return (await this.db.getRepository(AlertSubscriptionEntity).find({ where: { candidateId }, order: { id: 'ASC' } })).map((s) => withSubscriptionEmail(this.pii, s));
   }
 
   async history(candidateId: string, limit = 50): Promise<AlertDeliveryEntity[]> {
@@ -205,8 +221,24 @@ export class AlertsService implements OnModuleDestroy {
     });
   }
 
+  /**
+   * Puts an address on the suppression list, keyed by its blind index (the address itself only as an envelope bound
+   * to that index). `detail` must not quote the address (see {@link redactAddress}).
+   */
   async suppress(email: string, reason: 'hard_bounce' | 'complaint' | 'unsubscribe' | 'manual', detail?: string): Promise<void> {
-    await this.db.query(`INSERT INTO alert_suppressions (email, reason, detail) VALUES (lower($1), $2, $3) ON CONFLICT (email) DO NOTHING`, [email, reason, detail ?? null]);
+    const address = email.trim().toLowerCase();
+    const index = this.pii.emailIndex(address)!;
+    await this.db.query(
+      `INSERT INTO alert_suppressions (email_index, email_enc, reason, detail) VALUES ($1, $2, $3, $4) ON CONFLICT (email_index) DO NOTHING`,
+      [index, this.pii.encrypt(address, piiContext.suppressionEmail(index)), reason, detail === undefined ? null : redactAddress(detail, address)],
+    );
+  }
+
+  /** Whether an address (by its blind index, or a legacy plaintext entry) is on the suppression list. */
+  async isSuppressed(email: string): Promise<boolean> {
+    const address = email.trim().toLowerCase();
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM alert_suppressions WHERE email_index = $1 OR email = $2 LIMIT 1`, [this.pii.emailIndex(address), address]);
+    return rows.length > 0;
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -412,6 +444,8 @@ export class AlertsService implements OnModuleDestroy {
   }
 
   private async sendEmail(d: DeliveryRow): Promise<RunResult> {
+    const to = revealSubscriptionEmail(this.pii, { id: d.subscription_id, emailEnc: d.email_enc, legacyEmail: d.legacy_email });
+    if (!to) return this.finish(d, 'suppressed', 'the subscription has no address');
     const unsubscribeUrl = this.unsubscribeUrl(d.subscription_id);
     const jobs = d.items.map((i) => ({ title: i.title, company: i.company, location: i.location, remote: false, salary: null, clickUrl: this.clickUrl(d.id, i.jobId, i.position), reasons: (i.reasons ?? []).map((r) => r.text) }));
     const recipientName = d.candidate_name_enc ? PiiCipher.forConfig(this.config).decrypt(d.candidate_name_enc, piiContext.candidateName(d.candidate_source!, d.candidate_external_id!)) : d.candidate_name;
@@ -419,7 +453,7 @@ export class AlertsService implements OnModuleDestroy {
     let started = Date.now();
     const r = await this.mailer.send(
       {
-        from: this.config.alerts.from, to: d.email!, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${d.message_id}@matchlab.alerts>`,
+        from: this.config.alerts.from, to, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${d.message_id}@matchlab.alerts>`,
         headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'X-Matchlab-Ranking-Id': d.ranking_id ?? '' },
       },
       async () => {
@@ -428,10 +462,12 @@ export class AlertsService implements OnModuleDestroy {
       },
     );
     if (r.outcome === 'aborted') return { outcome: 'skipped', deliveryId: d.id, reason: r.reason };
-    const attempt: AlertAttempt = { at: new Date(started).toISOString(), status: r.outcome === 'accepted' ? 250 : r.code, error: r.outcome === 'accepted' ? null : r.error, durationMs: Date.now() - started };
+    // The server's error text may quote the recipient: stored without the address.
+    const error = r.outcome === 'accepted' ? null : redactAddress(r.error, to);
+    const attempt: AlertAttempt = { at: new Date(started).toISOString(), status: r.outcome === 'accepted' ? 250 : r.code, error, durationMs: Date.now() - started };
     if (r.outcome === 'accepted') return this.markSent(d, attempt, 250);
     if (r.permanent) {
-      await this.suppress(d.email!, 'hard_bounce', r.error);
+      await this.suppress(to, 'hard_bounce', error ?? undefined);
       return this.recordFailure(d, attempt, null, true);
     }
     return this.recordFailure(d, attempt, null, false);
@@ -520,12 +556,16 @@ export class AlertsService implements OnModuleDestroy {
     const rows: DeliveryRow[] = await this.db.query(
       `SELECT d.id::text AS id, d.subscription_id::text AS subscription_id, d.candidate_id::text AS candidate_id, d.channel, d.status, d.attempts, d.retry_base, d.message_id, d.ranking_id, d.items, d.body,
               d.window_start, d.window_end, d.variant, d.experiment_key, d.model_version,
-              s.status AS sub_status, s.email, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name, c.name_enc AS candidate_name_enc, c.source AS candidate_source, c.external_id AS candidate_external_id, COALESCE(c.consent_alerts, false) AS consent_alerts,
-              EXISTS (SELECT 1 FROM alert_suppressions x WHERE x.email = lower(s.email)) AS suppressed
+              s.status AS sub_status, s.email AS legacy_email, s.email_enc, s.email_index, s.webhook_url, s.webhook_secret, s.webhook_previous_secret, s.frequency, s.filters, s.model_ref, s.top_k, c.name AS candidate_name, c.name_enc AS candidate_name_enc, c.source AS candidate_source, c.external_id AS candidate_external_id, COALESCE(c.consent_alerts, false) AS consent_alerts,
+              EXISTS (SELECT 1 FROM alert_suppressions x WHERE x.email_index = s.email_index OR x.email = lower(s.email)) AS suppressed
          FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id LEFT JOIN candidates c ON c.id = d.candidate_id WHERE d.id = $1`,
       [id],
     );
-    return rows[0] ?? null;
+    const d = rows[0];
+    if (!d) return null;
+    // A legacy row (plaintext, no index yet) against a suppression keyed by index: matched by computing its index.
+    if (d.channel === 'email' && !d.suppressed && d.email_index === null && d.legacy_email !== null) d.suppressed = await this.isSuppressed(d.legacy_email);
+    return d;
   }
 
   // ---------------------------------------------------------------- in-flight marker, replay, owner notices
@@ -576,7 +616,7 @@ export class AlertsService implements OnModuleDestroy {
     if (d.sub_status !== 'active') {
       throw new AlertError('NOT_REPLAYABLE', `alert delivery ${deliveryId}: subscription ${d.subscription_id} is ${d.sub_status}; resume it first (matchlab alerts resume ${d.subscription_id})`, { subscriptionStatus: d.sub_status });
     }
-    if (d.channel === 'email' && d.suppressed) throw new AlertError('NOT_REPLAYABLE', `alert delivery ${deliveryId}: ${d.email} is on the suppression list`);
+    if (d.channel === 'email' && d.suppressed) throw new AlertError('NOT_REPLAYABLE', `alert delivery ${deliveryId}: the address of subscription ${d.subscription_id} is on the suppression list`);
     const rows = returned<{ attempts: number }>(
       await this.db.query(
         `UPDATE alert_deliveries SET status = 'retrying', next_attempt_at = clock_timestamp(), finished_at = NULL, sending_at = NULL, retry_base = attempts,
@@ -617,11 +657,11 @@ export class AlertsService implements OnModuleDestroy {
    * sweeps do not both send it; a transient SMTP failure leaves it pending for the retry sweep.
    */
   async notifyOwner(noticeId: string): Promise<AlertOwnerNoticeEntity> {
-    const claimed = returned<{ reason: string; delivery_id: string | null; subscription_id: string; created_by: string; channel: 'email' | 'webhook'; webhook_url: string | null; email: string | null; candidate_id: string }>(
+    const claimed = returned<{ reason: string; delivery_id: string | null; subscription_id: string; created_by: string; channel: 'email' | 'webhook'; webhook_url: string | null; legacy_email: string | null; email_enc: string | null; candidate_id: string }>(
       await this.db.query(
         `UPDATE alert_owner_notices n SET attempted_at = clock_timestamp() FROM alert_subscriptions s
           WHERE n.id = $1 AND s.id = n.subscription_id AND n.status = 'pending' AND (n.attempted_at IS NULL OR n.attempted_at < clock_timestamp() - interval '2 minutes')
-          RETURNING n.reason, n.delivery_id::text AS delivery_id, s.id::text AS subscription_id, s.created_by, s.channel, s.webhook_url, s.email, s.candidate_id::text AS candidate_id`,
+          RETURNING n.reason, n.delivery_id::text AS delivery_id, s.id::text AS subscription_id, s.created_by, s.channel, s.webhook_url, s.email AS legacy_email, s.email_enc, s.candidate_id::text AS candidate_id`,
         [noticeId],
       ),
     );
@@ -633,7 +673,7 @@ export class AlertsService implements OnModuleDestroy {
         await this.db.query(`UPDATE alert_owner_notices SET status = 'no_recipient', error = $2 WHERE id = $1`, [noticeId, error]);
         this.logger.warn(`owner of alert subscription ${n.subscription_id} not notified: ${error}`);
       } else {
-        const mail = renderOwnerNotice({ subscriptionId: n.subscription_id, candidateId: n.candidate_id, channel: n.channel, endpoint: n.channel === 'webhook' ? n.webhook_url : n.email, reason: n.reason, deliveryId: n.delivery_id });
+        const mail = renderOwnerNotice({ subscriptionId: n.subscription_id, candidateId: n.candidate_id, channel: n.channel, endpoint: n.channel === 'webhook' ? n.webhook_url : revealSubscriptionEmail(this.pii, { id: n.subscription_id, emailEnc: n.email_enc, legacyEmail: n.legacy_email }), reason: n.reason, deliveryId: n.delivery_id });
         const messageId = `owner-notice-${noticeId}@matchlab.alerts`;
         const r = await this.mailer.send({ from: this.config.alerts.from, to, subject: mail.subject, html: mail.html, text: mail.text, headers: { 'X-Matchlab-Alert-Subscription': n.subscription_id }, messageId: `<${messageId}>` });
         if (r.outcome === 'accepted') {

@@ -13,3 +13,4 @@ export { AlertMailer } from './mailer.js';
 export { renderOwnerNotice } from './owner-notice.js';
 export { verifyAlertWebhook } from './verify.js';
 export { RankedListCache, type CachedRanking, type PrecomputeTarget } from './ranked-list-cache.js';
+export { revealSubscriptionEmail, withSubscriptionEmail, hasSubscriptionEmail, redactAddress } from './subscription-email.js';

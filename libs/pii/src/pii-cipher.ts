@@ -8,7 +8,12 @@ export const piiContext = {
   candidateName: (source: string, externalId: string) => `candidates.name:${source}/${externalId}`,
   candidateEmail: (source: string, externalId: string) => `candidates.email:${source}/${externalId}`,
   resumeText: (source: string, externalId: string) => `resumes.text:${source}/${externalId}`,
-  subscriptionEmail: (candidateId: string) => `alert_subscriptions.email:${candidateId}`,
+  /** An alert subscription's address, bound to the subscription's id. */
+  subscriptionEmail: (subscriptionId: string) => `alert_subscriptions.email:${subscriptionId}`,
+  /** A suppression-list entry's address, bound to its blind index (the row's key). */
+  suppressionEmail: (emailIndex: string) => `alert_suppressions.email:${emailIndex}`,
+  /** A stored alert API result (Idempotency-Key record), bound to its key-value key. */
+  alertIdempotency: (kvKey: string) => `alerts.idem:${kvKey}`,
 };
 
 /** Every column that holds PII envelopes (rotation and the key check walk these). */
@@ -16,6 +21,8 @@ export const PII_ENVELOPE_COLUMNS: ReadonlyArray<{ table: string; column: string
   { table: 'candidates', column: 'name_enc' },
   { table: 'candidates', column: 'email_enc' },
   { table: 'resumes', column: 'text_enc' },
+  { table: 'alert_subscriptions', column: 'email_enc' },
+  { table: 'alert_suppressions', column: 'email_enc' },
 ];
 
 let processDefault: PiiCipher | undefined;
@@ -79,6 +86,14 @@ export class PiiCipher {
   emailIndex(email: string | null | undefined): string | null {
     if (email === null || email === undefined) return null;
     return createHmac('sha256', this.indexKey).update(`email\u0000${email.trim().toLowerCase()}`).digest('hex');
+  }
+
+  /**
+   * Keyed digest (HMAC-SHA256 under PII_INDEX_KEY, 64 hex chars) of a value that may contain PII, for equality checks
+   * only (e.g. the request fingerprint of an Idempotency-Key record); `purpose` separates the uses.
+   */
+  digest(purpose: string, value: string): string {
+    return createHmac('sha256', this.indexKey).update(`${purpose}\u0000${value}`).digest('hex');
   }
 
   /** Keyed digest of a candidate's name and email (64 hex chars): tells a changed profile from an unchanged one without decrypting. */

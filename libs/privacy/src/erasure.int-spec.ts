@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { AlertsService } from '@app/alerts';
 import { ComputeService, OnlineService, PUSH_VIEWS } from '@app/features';
 import { KeyValueStore } from '@app/kv';
+import { PiiCipher } from '@app/pii';
 import { SnapshotService } from '@app/training';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -255,7 +256,11 @@ describe('privacy: right to be forgotten leaves nothing of the candidate in Post
     process.stdout.write(`privacy scan before deletion: ${before.tables} tables / ${before.columns} columns scanned; candidate found in ${tablesBefore.size} tables: ${[...tablesBefore].sort().join(', ')}` +
       (redisBefore ? `; Redis: ${redisBefore.keys} keys scanned, ${redisBefore.hits.length} hold the candidate (${redisBefore.hits.map((h) => h.where.replace(prefix, '<prefix>')).join(', ')})` : '; Redis: not configured (online store and key-value store on Postgres)') + '\n');
     // the scan sees the candidate wherever it was seeded (so its "nothing found" afterwards means something)
-    for (const t of ['candidates', 'resumes', 'interactions', 'feature_rows', 'alert_subscriptions', 'alert_deliveries', 'alert_sent_jobs', 'alert_suppressions', 'experiment_assignments', 'experiment_rankings', 'ranking_logs', 'candidate_activity', 'candidate_profile_changes', 'sim_candidate_truth', 'candidate_protected_attributes', 'audit_log']) {
+    // (the suppression entry is keyed by the address's blind index and holds the address only as an envelope, so a
+    // plaintext scan does not see it: it is counted by index here, and in `removed` below)
+    const pii = app.get(PiiCipher, { strict: false });
+    expect((await sql.query(`SELECT count(*)::int AS n FROM alert_suppressions WHERE email_index = $1`, [pii.emailIndex(EMAIL)])).rows[0].n).toBe(1);
+    for (const t of ['candidates', 'resumes', 'interactions', 'feature_rows', 'alert_subscriptions', 'alert_deliveries', 'alert_sent_jobs', 'experiment_assignments', 'experiment_rankings', 'ranking_logs', 'candidate_activity', 'candidate_profile_changes', 'sim_candidate_truth', 'candidate_protected_attributes', 'audit_log']) {
       expect([...tablesBefore]).toContain(t);
     }
     if (redisBefore) {
@@ -276,6 +281,7 @@ describe('privacy: right to be forgotten leaves nothing of the candidate in Post
     const redisAfter = redisUrl ? await scanRedis(redisUrl) : null;
     process.stdout.write(`privacy scan after deletion: ${after.columns} columns, ${after.hits.length} hits${redisAfter ? `; Redis ${redisAfter.keys} keys, ${redisAfter.hits.length} hits` : ''}\n`);
     expect(after.hits).toEqual([]);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM alert_suppressions WHERE email_index = ANY($1)`, [[pii.emailIndex(EMAIL), pii.emailIndex(ALT_EMAIL)]])).rows[0].n).toBe(0);
     if (redisAfter) expect(redisAfter.hits).toEqual([]);
     // exposure rows carry no candidate column: gone with their ranking
     expect((await sql.query(`SELECT count(*)::int AS n FROM experiment_exposures WHERE ranking_seq = $1`, [exposureSeq])).rows[0].n).toBe(0);

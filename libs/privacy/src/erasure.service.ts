@@ -68,11 +68,10 @@ export class ErasureService {
         if (!have.has(table)) return;
         removed[table] = (removed[table] ?? 0) + rowsOf(await tx.query(sql, params));
       };
-      const emails: Array<{ e: string }> = await tx.query(
-        `SELECT DISTINCT lower(e) AS e FROM (SELECT $2::text AS e UNION ALL SELECT email FROM alert_subscriptions WHERE candidate_id = $1) x WHERE e IS NOT NULL`,
-        [id, c.email],
-      );
-      const addresses = emails.map((r) => r.e);
+      // The candidate's address and every subscription address (decrypted in Node), to remove their suppression entries.
+      const subs: Array<{ id: string; email: string | null; email_enc: string | null }> = await tx.query(`SELECT id::text AS id, email, email_enc FROM alert_subscriptions WHERE candidate_id = $1`, [id]);
+      const addresses = [...new Set([c.email, ...subs.map((s) => this.pii.reveal(s.email_enc, s.email, piiContext.subscriptionEmail(s.id)))]
+        .filter((e): e is string => !!e).map((e) => e.trim().toLowerCase()))];
       await tx.query(`SELECT set_config('matchlab.erasure', 'on', true)`);
       const candidateViews = `SELECT id FROM feature_definitions WHERE kind = 'view' AND entity = 'candidate'`;
       const pairViews = `SELECT id FROM feature_definitions WHERE kind = 'view' AND entity = 'candidate_job'`;
@@ -86,7 +85,7 @@ export class ErasureService {
       await run('alert_owner_notices', `DELETE FROM alert_owner_notices WHERE subscription_id IN (SELECT id FROM alert_subscriptions WHERE candidate_id = $1)`);
       await run('alert_deliveries', `DELETE FROM alert_deliveries WHERE candidate_id = $1 OR subscription_id IN (SELECT id FROM alert_subscriptions WHERE candidate_id = $1)`);
       await run('alert_subscriptions', `DELETE FROM alert_subscriptions WHERE candidate_id = $1`);
-      if (addresses.length) await run('alert_suppressions', `DELETE FROM alert_suppressions WHERE email = ANY($1::text[])`, [addresses]);
+      if (addresses.length) await run('alert_suppressions', `DELETE FROM alert_suppressions WHERE email_index = ANY($1::text[]) OR email = ANY($2::text[])`, [addresses.map((e) => this.pii.emailIndex(e)), addresses]);
       await run('interactions', `DELETE FROM interactions WHERE candidate_id = $1`);
       await run('resumes', `DELETE FROM resumes WHERE candidate_id = $1`);
       await run('candidate_activity', `DELETE FROM candidate_activity WHERE candidate_id = $1`);
@@ -97,8 +96,9 @@ export class ErasureService {
       await run('evaluations', `UPDATE evaluations SET user_ids = array_replace(user_ids, $1::text, 'erased') WHERE $1::text = ANY(user_ids)`);
       await run('evaluation_shards', `UPDATE evaluation_shards SET input = jsonb_set(input, '{users}', (SELECT COALESCE(jsonb_agg(CASE WHEN u #>> '{}' = $1 THEN '"erased"'::jsonb ELSE u END), '[]'::jsonb) FROM jsonb_array_elements(input->'users') u))
                                       WHERE jsonb_typeof(input->'users') = 'array' AND input->'users' @> jsonb_build_array($1::text)`);
-      // Key-value store on Postgres (no Redis): alert idempotency records naming the candidate, queued activity messages.
-      const needles = [`"candidateId":"${id}"`, ...addresses];
+      // Key-value store on Postgres (no Redis): alert idempotency records naming the candidate (their `refs`; the
+      // results themselves are sealed envelopes), queued activity messages.
+      const needles = [`"candidateId":"${id}"`];
       await run('kv_entries', `DELETE FROM kv_entries WHERE key LIKE $1 || ':alerts:idem:%' AND EXISTS (SELECT 1 FROM unnest($2::text[]) n WHERE strpos(lower(value), lower(n)) > 0)`, [prefix, needles]);
       await run('kv_messages', `DELETE FROM kv_messages WHERE channel = $2 AND payload LIKE '%"' || $1 || '"%'`, [id, CANDIDATE_ACTIVITY_CHANNEL]);
       await run('candidates', `DELETE FROM candidates WHERE id = $1`);
@@ -185,7 +185,8 @@ export class ErasureService {
         online: await q('feature_online', `SELECT v.name AS view, v.version, f.generation, f.entity_key, f.event_time, f."values" FROM feature_online f JOIN (${views}) v ON v.id = f.view_version_id
                                             WHERE (v.entity = 'candidate' AND f.entity_key = $1) OR (v.entity = 'candidate_job' AND f.entity_key LIKE $1 || ':%') ORDER BY v.name, v.version`),
       },
-      alertSubscriptions: await q('alert_subscriptions', `SELECT id::text AS id, channel, email, webhook_url, frequency, send_hour, send_weekday, time_zone, quiet_start, quiet_end, filters, model_ref, top_k, status, status_reason, last_sent_at, next_due_at, created_at FROM alert_subscriptions WHERE candidate_id = $1 ORDER BY id`),
+      alertSubscriptions: ((await q('alert_subscriptions', `SELECT id::text AS id, channel, email, email_enc, webhook_url, frequency, send_hour, send_weekday, time_zone, quiet_start, quiet_end, filters, model_ref, top_k, status, status_reason, last_sent_at, next_due_at, created_at FROM alert_subscriptions WHERE candidate_id = $1 ORDER BY id`)) as Array<Record<string, any>>)
+        .map(({ email_enc: enc, ...s }) => ({ ...s, email: this.pii.reveal(enc, s['email'], piiContext.subscriptionEmail(s['id'])) })),
       alertDeliveries: await q('alert_deliveries', `SELECT id::text AS id, subscription_id::text AS subscription_id, channel, status, due_at, ranking_id, model_ref, model_version, experiment_key, variant, items, attempts, last_error, created_at, sent_at FROM alert_deliveries WHERE candidate_id = $1 ORDER BY id`),
       alertSentJobs: await q('alert_sent_jobs', `SELECT job_id::text AS job_id, delivery_id::text AS delivery_id, position, sent_at FROM alert_sent_jobs WHERE candidate_id = $1 ORDER BY sent_at`),
       experimentAssignments: await q('experiment_assignments', `SELECT e.key AS experiment, a.phase, a.variant, a.assigned_at FROM experiment_assignments a JOIN experiments e ON e.id = a.experiment_id WHERE a.unit_id = $1`),

@@ -23,8 +23,18 @@ export interface PiiKeyStatus {
   /** Envelopes not under the active key (what `rotate-keys` re-wraps). */
   notActive: number;
   /** Legacy plaintext rows (what `encrypt-existing` encrypts). */
-  plaintext: { candidates: number; resumes: number };
+  plaintext: PiiRowCounts;
 }
+
+/** Rows per table: candidates (name, email), resumes (text), alert subscriptions (address), suppression-list entries (address). */
+export interface PiiRowCounts {
+  candidates: number;
+  resumes: number;
+  alertSubscriptions: number;
+  alertSuppressions: number;
+}
+
+export const totalRows = (c: PiiRowCounts): number => c.candidates + c.resumes + c.alertSubscriptions + c.alertSuppressions;
 
 /**
  * Operations over the stored PII (CLI `matchlab pii …`, and `encryptExisting` at API boot): encrypt rows written
@@ -63,15 +73,20 @@ export class PiiMaintenanceService {
       plaintext: {
         candidates: await this.count(`SELECT count(*) AS n FROM candidates WHERE name IS NOT NULL OR email IS NOT NULL`),
         resumes: await this.count(`SELECT count(*) AS n FROM resumes WHERE text IS NOT NULL`),
+        alertSubscriptions: await this.count(`SELECT count(*) AS n FROM alert_subscriptions WHERE email IS NOT NULL`),
+        alertSuppressions: await this.count(`SELECT count(*) AS n FROM alert_suppressions WHERE email IS NOT NULL`),
       },
     };
   }
 
-  /** Moves legacy plaintext name, email and resume text into envelopes (and keys the resume content hash); idempotent. */
-  async encryptExisting(progress?: PiiProgress): Promise<{ candidates: number; resumes: number }> {
+  /**
+   * Moves legacy plaintext into envelopes: candidate name and email, resume text (and keys the resume content hash),
+   * alert subscription addresses (with their blind index) and suppression-list addresses (keyed by blind index from
+   * then on); idempotent.
+   */
+  async encryptExisting(progress?: PiiProgress): Promise<PiiRowCounts> {
     const pii = this.pii;
-    const total = (await this.status()).plaintext;
-    const all = total.candidates + total.resumes;
+    const all = totalRows((await this.status()).plaintext);
     let done = 0;
     let candidates = 0;
     for (let last = '0'; ; ) {
@@ -103,7 +118,46 @@ export class PiiMaintenanceService {
       resumes += Number(res[1] ?? 0);
       progress?.((done += rows.length), all);
     }
-    return { candidates, resumes };
+    let alertSubscriptions = 0;
+    for (let last = '0'; ; ) {
+      const rows: Array<{ id: string; email: string }> = await this.db.query(
+        `SELECT id::text AS id, email FROM alert_subscriptions WHERE email IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
+      if (!rows.length) break;
+      last = rows[rows.length - 1]!.id;
+      const res = await this.db.query(
+        `UPDATE alert_subscriptions s SET email_enc = u.ee, email_index = u.ei, email = NULL
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, ee, ei, email) WHERE s.id = u.id AND s.email = u.email`,
+        [rows.map((r) => r.id), rows.map((r) => pii.encrypt(r.email, piiContext.subscriptionEmail(r.id))), rows.map((r) => pii.emailIndex(r.email)), rows.map((r) => r.email)],
+      );
+      alertSubscriptions += Number(res[1] ?? 0);
+      progress?.((done += rows.length), all);
+    }
+    let alertSuppressions = 0;
+    for (let last = '0'; ; ) {
+      const rows: Array<{ id: string; email: string }> = await this.db.query(
+        `SELECT id::text AS id, email FROM alert_suppressions WHERE email IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
+      if (!rows.length) break;
+      last = rows[rows.length - 1]!.id;
+      const u = rows.map((r) => {
+        const address = r.email.trim().toLowerCase();
+        const index = pii.emailIndex(address)!;
+        return { id: r.id, email: r.email, index, enc: pii.encrypt(address, piiContext.suppressionEmail(index))! };
+      });
+      // An address already suppressed under its index (a newer entry): the legacy duplicate goes.
+      const dup = await this.db.query(
+        `DELETE FROM alert_suppressions x USING unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, ei, email)
+          WHERE x.id = u.id AND x.email = u.email AND EXISTS (SELECT 1 FROM alert_suppressions y WHERE y.email_index = u.ei)`,
+        [u.map((r) => r.id), u.map((r) => r.index), u.map((r) => r.email)],
+      );
+      const res = await this.db.query(
+        `UPDATE alert_suppressions x SET email_enc = u.ee, email_index = u.ei, email = NULL
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, ee, ei, email) WHERE x.id = u.id AND x.email = u.email`,
+        [u.map((r) => r.id), u.map((r) => r.enc), u.map((r) => r.index), u.map((r) => r.email)],
+      );
+      alertSuppressions += Number(res[1] ?? 0) + Number(dup[1] ?? 0);
+      progress?.((done += rows.length), all);
+    }
+    return { candidates, resumes, alertSubscriptions, alertSuppressions };
   }
 
   /** Re-wraps every envelope not under the active key (the data ciphertext is unchanged). Returns the count per column. */
@@ -133,9 +187,10 @@ export class PiiMaintenanceService {
   }
 
   /** The inverse of {@link encryptExisting}: plaintext back, envelopes and indexes cleared (before reverting PiiEncryption1764200900000). */
-  async decryptExisting(progress?: PiiProgress): Promise<{ candidates: number; resumes: number }> {
+  async decryptExisting(progress?: PiiProgress): Promise<PiiRowCounts> {
     const pii = this.pii;
-    const all = (await this.count(`SELECT count(*) AS n FROM candidates WHERE name_enc IS NOT NULL OR email_enc IS NOT NULL`)) + (await this.count(`SELECT count(*) AS n FROM resumes WHERE text_enc IS NOT NULL`));
+    const all = (await this.count(`SELECT count(*) AS n FROM candidates WHERE name_enc IS NOT NULL OR email_enc IS NOT NULL`)) + (await this.count(`SELECT count(*) AS n FROM resumes WHERE text_enc IS NOT NULL`))
+      + (await this.count(`SELECT count(*) AS n FROM alert_subscriptions WHERE email_enc IS NOT NULL`)) + (await this.count(`SELECT count(*) AS n FROM alert_suppressions WHERE email_enc IS NOT NULL`));
     let done = 0;
     let candidates = 0;
     for (let last = '0'; ; ) {
@@ -166,7 +221,35 @@ export class PiiMaintenanceService {
       resumes += Number(res[1] ?? 0);
       progress?.((done += rows.length), all);
     }
-    return { candidates, resumes };
+    let alertSubscriptions = 0;
+    for (let last = '0'; ; ) {
+      const rows: Array<{ id: string; ee: string }> = await this.db.query(
+        `SELECT id::text AS id, email_enc AS ee FROM alert_subscriptions WHERE email_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
+      if (!rows.length) break;
+      last = rows[rows.length - 1]!.id;
+      const res = await this.db.query(
+        `UPDATE alert_subscriptions s SET email = u.email, email_enc = NULL, email_index = NULL
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, email, ee) WHERE s.id = u.id AND s.email_enc = u.ee`,
+        [rows.map((r) => r.id), rows.map((r) => pii.decrypt(r.ee, piiContext.subscriptionEmail(r.id))), rows.map((r) => r.ee)],
+      );
+      alertSubscriptions += Number(res[1] ?? 0);
+      progress?.((done += rows.length), all);
+    }
+    let alertSuppressions = 0;
+    for (let last = '0'; ; ) {
+      const rows: Array<{ id: string; ei: string; ee: string }> = await this.db.query(
+        `SELECT id::text AS id, email_index AS ei, email_enc AS ee FROM alert_suppressions WHERE email_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
+      if (!rows.length) break;
+      last = rows[rows.length - 1]!.id;
+      const res = await this.db.query(
+        `UPDATE alert_suppressions x SET email = u.email, email_enc = NULL, email_index = NULL
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, email, ee) WHERE x.id = u.id AND x.email_enc = u.ee`,
+        [rows.map((r) => r.id), rows.map((r) => pii.decrypt(r.ee, piiContext.suppressionEmail(r.ei))), rows.map((r) => r.ee)],
+      );
+      alertSuppressions += Number(res[1] ?? 0);
+      progress?.((done += rows.length), all);
+    }
+    return { candidates, resumes, alertSubscriptions, alertSuppressions };
   }
 }
 

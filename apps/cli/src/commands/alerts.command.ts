@@ -18,6 +18,9 @@ const int = (name: string, raw: string | undefined, min: number, max: number): n
 
 const when = (d: Date | null) => (d ? d.toISOString() : '-');
 
+/** A subscription as printed: the decrypted address as `email`, without the stored envelope, index and legacy column. */
+const shown = ({ emailEnc: _enc, emailIndex: _index, legacyEmail: _legacy, ...s }: AlertSubscriptionEntity) => ({ ...s, email: s.email ?? null });
+
 const subscriptionLine = (s: AlertSubscriptionEntity) =>
   `${s.id.padStart(5)}  ${s.status.padEnd(12)} candidate ${s.candidateId}  ${s.channel} ${s.channel === 'email' ? s.email : s.webhookUrl}  ${s.frequency} at ${String(s.sendHour).padStart(2, '0')}:00 ${s.timeZone}` +
   `  next ${when(s.nextDueAt)}  last sent ${when(s.lastSentAt)}${s.statusReason ? `  (${s.statusReason})` : ''}${s.ownerNotifiedAt ? `  owner notified ${s.ownerNotifiedAt.toISOString()}` : ''}`;
@@ -72,7 +75,7 @@ export function register(program: Command): void {
       };
       await withCliContext([AlertsCoreModule], async (ctx) => {
         const { subscription, secret } = await ctx.get(AlertsService).subscribe(input, cliActor()).catch(asCliError);
-        printResult({ ...subscription, secret }, !!opts.json, () => `subscribed ${subscriptionLine(subscription)}${secret ? `\nsigning secret (shown once, store it now): ${secret}` : ''}`);
+        printResult({ ...shown(subscription), secret }, !!opts.json, () => `subscribed ${subscriptionLine(subscription)}${secret ? `\nsigning secret (shown once, store it now): ${secret}` : ''}`);
       });
     });
 
@@ -84,7 +87,7 @@ export function register(program: Command): void {
     .action(async (opts: { candidate: string; json?: boolean }) => {
       await withCliContext([AlertsCoreModule], async (ctx) => {
         const rows = await ctx.get(AlertsService).subscriptionsOf(opts.candidate).catch(asCliError);
-        printResult(rows, !!opts.json, () => (rows.length ? rows.map(subscriptionLine).join('\n') : `no alert subscriptions for candidate ${opts.candidate}`));
+        printResult(rows.map(shown), !!opts.json, () => (rows.length ? rows.map(subscriptionLine).join('\n') : `no alert subscriptions for candidate ${opts.candidate}`));
       });
     });
 
@@ -99,7 +102,7 @@ export function register(program: Command): void {
       .action(async (id: string, opts: { json?: boolean }) => {
         await withCliContext([AlertsCoreModule], async (ctx) => {
           const s = await ctx.get(AlertsService).update(id, { status }).catch(asCliError);
-          printResult(s, !!opts.json, () => `subscription ${s.id} ${s.status}, next alert ${when(s.nextDueAt)}`);
+          printResult(shown(s), !!opts.json, () => `subscription ${s.id} ${s.status}, next alert ${when(s.nextDueAt)}`);
         });
       });
   }
@@ -111,7 +114,7 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { json?: boolean }) => {
       await withCliContext([AlertsCoreModule], async (ctx) => {
         const s = await ctx.get(AlertsService).unsubscribe(id, `unsubscribed by ${cliActor()}`).catch(asCliError);
-        printResult(s, !!opts.json, () => `subscription ${s.id} unsubscribed`);
+        printResult(shown(s), !!opts.json, () => `subscription ${s.id} unsubscribed`);
       });
     });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PiiCipher } from '@app/pii';
 import pg from 'pg';
 import { SmtpSink, until, WebhookReceiver } from '../../../../e2e/support/alert-sinks.js';
 import { startInProcessApi } from '../../../../e2e/support/in-process-api.js';
@@ -110,6 +111,6 @@ describe('matchlab alerts (CLI)', () => {
       const r = await run(args);
       expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 1, stderr: expect.stringMatching(stderr) });
     }
-    expect((await sql.query(`SELECT count(*)::int AS n FROM alert_subscriptions WHERE email = 'a@example.org'`)).rows[0].n).toBe(0);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM alert_subscriptions WHERE email_index = $1 OR email = 'a@example.org'`, [(await PiiCipher.current()).emailIndex('a@example.org')])).rows[0].n).toBe(0);
   }, 240_000);
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { generateKey, PiiError } from '@app/pii';
-import { PiiMaintenanceService, PrivacyCoreModule, type PiiKeyStatus } from '@app/privacy';
+import { PiiMaintenanceService, PrivacyCoreModule, totalRows, type PiiKeyStatus, type PiiRowCounts } from '@app/privacy';
 import { withCliContext } from '../cli-context.js';
 import { CliError, printResult, progressBar } from '../cli-output.js';
 
@@ -8,6 +8,8 @@ const asCliError = (err: unknown): never => {
   if (err instanceof PiiError) throw new CliError(`${err.code}: ${err.message}`);
   throw err;
 };
+
+const rowCounts = (c: PiiRowCounts) => `${c.candidates} candidates, ${c.resumes} resumes, ${c.alertSubscriptions} alert subscriptions and ${c.alertSuppressions} suppression entries`;
 
 function describeStatus(s: PiiKeyStatus): string {
   const lines = [`active key: ${s.activeKeyId}   configured: ${s.configuredKeyIds.join(', ')}`];
@@ -17,7 +19,7 @@ function describeStatus(s: PiiKeyStatus): string {
   lines.push(`envelopes not under the active key: ${s.notActive}${s.notActive > 0 ? ' (run `matchlab pii rotate-keys`)' : ''}`);
   lines.push(s.removableKeyIds.length ? `no envelope names ${s.removableKeyIds.join(', ')}: safe to remove from PII_KEYS` : 'no retired key can be removed yet');
   if (s.missingKeyIds.length) lines.push(`WARNING: envelopes name keys missing from PII_KEYS (unreadable): ${s.missingKeyIds.join(', ')}`);
-  lines.push(`legacy plaintext rows: ${s.plaintext.candidates} candidates, ${s.plaintext.resumes} resumes${s.plaintext.candidates + s.plaintext.resumes > 0 ? ' (run `matchlab pii encrypt-existing`)' : ''}`);
+  lines.push(`legacy plaintext rows: ${rowCounts(s.plaintext)}${totalRows(s.plaintext) > 0 ? ' (run `matchlab pii encrypt-existing`)' : ''}`);
   return lines.join('\n');
 }
 
@@ -53,20 +55,20 @@ export function register(program: Command): void {
 
   pii
     .command('encrypt-existing')
-    .description('Encrypt name, email and resume text of rows written before PII encryption (the API also does this at boot)')
+    .description('Encrypt name, email and resume text, alert subscription and suppression-list addresses of rows written before PII encryption (the API also does this at boot)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       await withCliContext([PrivacyCoreModule], async (ctx) => {
         let bar: ReturnType<typeof progressBar> | undefined;
         const r = await ctx.get(PiiMaintenanceService).encryptExisting((done, total) => (bar ??= progressBar('encrypt-existing', total, !opts.json)).update(done)).catch(asCliError);
         bar?.stop();
-        printResult(r, !!opts.json, () => `encrypted ${r.candidates} candidates and ${r.resumes} resumes`);
+        printResult(r, !!opts.json, () => `encrypted ${rowCounts(r)}`);
       });
     });
 
   pii
     .command('decrypt-existing')
-    .description('Write the PII back as plaintext and clear the envelopes: only before reverting migration PiiEncryption1764200900000')
+    .description('Write the PII back as plaintext and clear the envelopes: only before reverting migrations AlertEmailEncryption1764201000000 / PiiEncryption1764200900000')
     .requiredOption('--yes', 'confirm: the database will hold candidate PII in the clear')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
@@ -74,7 +76,7 @@ export function register(program: Command): void {
         let bar: ReturnType<typeof progressBar> | undefined;
         const r = await ctx.get(PiiMaintenanceService).decryptExisting((done, total) => (bar ??= progressBar('decrypt-existing', total, !opts.json)).update(done)).catch(asCliError);
         bar?.stop();
-        printResult(r, !!opts.json, () => `decrypted ${r.candidates} candidates and ${r.resumes} resumes (plaintext now; revert the migration or run encrypt-existing)`);
+        printResult(r, !!opts.json, () => `decrypted ${rowCounts(r)} (plaintext now; revert the migration or run encrypt-existing)`);
       });
     });
 

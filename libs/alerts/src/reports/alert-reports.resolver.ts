@@ -2,21 +2,28 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequirePermission, principalHas, type Principal } from '@app/auth';
 import { PageArgs, pageBounds, type Page } from '@app/pagination';
+import { PiiCipher } from '@app/pii';
+import type { AlertSubscriptionEntity } from '../alert.entity.js';
 import { AlertDeliveryModel, AlertSubscriptionModel } from '../alert.model.js';
 import { toAlertDeliveryModel, toSubscriptionModel } from '../alerts.mapper.js';
 import { AlertDeliveryListFilter, AlertDeliveryPage, AlertOverviewModel, AlertSubscriptionListFilter, AlertSubscriptionPage } from './alert-reports.model.js';
 import { AlertReportsService } from './alert-reports.service.js';
+import { hasSubscriptionEmail, revealSubscriptionEmail } from '../subscription-email.js';
 
-/** An email address is personal data: masked for roles without pii:read (as candidates' names and emails are). */
-function masked(s: AlertSubscriptionModel, who: Principal | undefined): AlertSubscriptionModel {
-  if (s.email === null || (who && principalHas(who, 'pii:read'))) return s;
-  return { ...s, email: '•••' };
+/**
+ * An email address is personal data: decrypted only for roles with pii:read; the others get `•••` and nothing is
+ * decrypted for them (as for candidates' names and emails).
+ */
+function view(pii: PiiCipher, s: AlertSubscriptionEntity, who: Principal | undefined): AlertSubscriptionModel {
+  const m = toSubscriptionModel(s);
+  if (!hasSubscriptionEmail(s)) return { ...m, email: null };
+  return { ...m, email: who && principalHas(who, 'pii:read') ? revealSubscriptionEmail(pii, s) : '•••' };
 }
 
 /** Read-only alert reports for the console (permission `alerts:read`: admins, ML engineers and analysts). */
 @Resolver()
 export class AlertReportsResolver {
-  constructor(@Inject(AlertReportsService) private readonly reports: AlertReportsService) {}
+  constructor(@Inject(AlertReportsService) private readonly reports: AlertReportsService, @Inject(PiiCipher) private readonly pii: PiiCipher) {}
 
   @RequirePermission('alerts:read')
   @Query(() => AlertSubscriptionPage, { description: 'Every alert subscription, newest first, filtered by channel, status, frequency or candidate (emails masked without pii:read).' })
@@ -27,13 +34,13 @@ export class AlertReportsResolver {
   ): Promise<Page<AlertSubscriptionModel>> {
     const { offset, limit } = pageBounds(page);
     const r = await this.reports.subscriptions(filter ?? {}, offset, limit);
-    return { items: r.items.map((s) => masked(toSubscriptionModel(s), who)), totalCount: r.totalCount };
+    return { items: r.items.map((s) => view(this.pii, s, who)), totalCount: r.totalCount };
   }
 
   @RequirePermission('alerts:read')
   @Query(() => AlertSubscriptionModel, { description: 'One alert subscription (email masked without pii:read).' })
   async alertSubscription(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() who: Principal): Promise<AlertSubscriptionModel> {
-    return masked(toSubscriptionModel(await this.reports.subscription(id)), who);
+    return view(this.pii, await this.reports.subscription(id), who);
   }
 
   @RequirePermission('alerts:read')
