@@ -9,6 +9,7 @@ import { KeyValueStore } from './key-value-store.js';
 export class RedisKeyValueStore extends KeyValueStore {
   readonly backend = 'redis' as const;
   private subscriber?: Redis;
+  private subscriberReady: Promise<void> = Promise.resolve();
   private readonly handlers = new Map<string, Set<(m: string) => void>>();
   private readonly prefix: string;
 
@@ -54,7 +55,15 @@ export class RedisKeyValueStore extends KeyValueStore {
     if (!this.subscriber) {
       this.subscriber = this.redis.duplicate();
       this.subscriber.on('message', (ch: string, msg: string) => this.handlers.get(ch)?.forEach((h) => h(msg)));
+      // Subscribing before the connection's ready check (INFO) has answered puts it in subscriber mode first, and the
+      // check then fails ("only (P|S)SUBSCRIBE … allowed"): every subscriber waits for 'ready' once.
+      const sub = this.subscriber;
+      this.subscriberReady = sub.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve, reject) => {
+        sub.once('ready', () => resolve());
+        sub.once('end', () => reject(new Error('Redis subscriber connection ended before it was ready')));
+      });
     }
+    await this.subscriberReady;
     let set = this.handlers.get(channel);
     if (!set) {
       set = new Set();
