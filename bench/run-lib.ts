@@ -491,8 +491,9 @@ export const ENTRIES: Entry[] = [
     rows: [
       // the bench's own result line: live1 / live (1 and 2 API processes) and precomputed lists; older output: one object
       { metric: 'rankedJobs p99 at 200 req/s, 1 API process', path: ['live1.p99Ms', 'evenlyPaced.latencyMs.p99'], unit: 'ms', target: T('<', 50) },
-      { metric: 'rankedJobs p99 at 200 req/s, 2 API processes', path: 'live.p99Ms', unit: 'ms', target: T('<', 50) },
+      { metric: 'rankedJobs p99 at 200 req/s, 2 API processes', path: ['live2.p99Ms', 'live.p99Ms'], unit: 'ms', target: T('<', 50) },
       { metric: 'rankedJobs p99 at 200 req/s, precomputed lists', path: 'precomputed.p99Ms', unit: 'ms', target: T('<', 50) },
+      { metric: 'rankedJobs precomputed-list hit rate', path: 'precomputed.hitRate', digits: 3 },
       { metric: 'rankedJobs req/s achieved, 1 API process', path: ['live1.rps', 'evenlyPaced.rps'], unit: '/s', target: T('>=', 190, '≥ 190/s (200 offered)') },
     ],
   },
