@@ -2,23 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { ApiError } from '../api/api-error.js';
 import { createGraphqlClient } from '../api/graphql-client.js';
 import { createAuthProvider } from './auth-provider.js';
-import { fakeAuthApi } from './fake-auth-api.js';
+import { fakeAuthApi, MemoryStorage } from './fake-auth-api.js';
 import { REFRESH_SESSION } from './queries.js';
 import { SESSION_KEY, SessionStore } from './session.js';
 import { SessionKeeper } from './session-keeper.js';
-
-class MemoryStorage {
-  readonly items = new Map<string, string>();
-  getItem(k: string) {
-    return this.items.get(k) ?? null;
-  }
-  setItem(k: string, v: string) {
-    this.items.set(k, v);
-  }
-  removeItem(k: string) {
-    this.items.delete(k);
-  }
-}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -17,6 +17,20 @@ export interface FakeAuthApi {
   release(): void;
 }
 
+/** localStorage stand-in (shared by two tabs when passed to both). */
+export class MemoryStorage {
+  readonly items = new Map<string, string>();
+  getItem(k: string) {
+    return this.items.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.items.set(k, v);
+  }
+  removeItem(k: string) {
+    this.items.delete(k);
+  }
+}
+
 const T0 = Date.parse('2026-11-26T12:00:00Z');
 
 export function fakeAuthApi(opts: { accessTtlMs?: number; refreshTtlMs?: number } = {}): FakeAuthApi {
