@@ -54,6 +54,26 @@ export class PiiMaintenanceService {
     return Number((await this.db.query(sql))[0].n);
   }
 
+  /**
+   * Keyset walk by id: `select` takes the last id seen as $1 and returns up to BATCH rows (`… AND id > $1 ORDER BY id
+   * LIMIT BATCH`, with `id::text AS id`); `update` writes one batch and returns how many rows it changed.
+   */
+  private async inBatches<R extends { id: string }>(select: string, update: (rows: R[]) => Promise<number>, done: (rows: number) => void): Promise<number> {
+    let changed = 0;
+    for (let last = '0'; ; ) {
+      const rows: R[] = await this.db.query(select, [last]);
+      if (!rows.length) return changed;
+      last = rows[rows.length - 1]!.id;
+      changed += await update(rows);
+      done(rows.length);
+    }
+  }
+
+  /** Rows an UPDATE … FROM unnest(…) changed (TypeORM's raw query answers [rows, count]). */
+  private async changed(sql: string, params: unknown[]): Promise<number> {
+    return Number((await this.db.query(sql, params))[1] ?? 0);
+  }
+
   async status(): Promise<PiiKeyStatus> {
     const envelopes: Record<string, Record<string, number>> = {};
     for (const { table, column } of PII_ENVELOPE_COLUMNS) {
@@ -88,56 +108,31 @@ export class PiiMaintenanceService {
     const pii = this.pii;
     const all = totalRows((await this.status()).plaintext);
     let done = 0;
-    let candidates = 0;
-    for (let last = '0'; ; ) {
-      const rows: Array<{ id: string; source: string; external_id: string; name: string | null; email: string | null }> = await this.db.query(
-        `SELECT id::text AS id, source, external_id, name, email FROM candidates WHERE (name IS NOT NULL OR email IS NOT NULL) AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-      if (!rows.length) break;
-      last = rows[rows.length - 1]!.id;
+    const tick = (n: number) => progress?.((done += n), all);
+    const candidates = await this.inBatches<{ id: string; source: string; external_id: string; name: string | null; email: string | null }>(`SELECT id::text AS id, source, external_id, name, email FROM candidates WHERE (name IS NOT NULL OR email IS NOT NULL) AND id > $1 ORDER BY id LIMIT ${BATCH}`, async (rows) => {
       const u = rows.map((r) => ({ ...r, name_enc: pii.encrypt(r.name, piiContext.candidateName(r.source, r.external_id)), email_enc: pii.encrypt(r.email, piiContext.candidateEmail(r.source, r.external_id)) }));
-      const res = await this.db.query(
+      return this.changed(
         `UPDATE candidates c SET name_enc = u.ne, email_enc = u.ee, email_index = u.ei, pii_digest = u.pd, name = NULL, email = NULL
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, ne, ee, ei, pd, name, email)
           WHERE c.id = u.id AND c.name IS NOT DISTINCT FROM u.name AND c.email IS NOT DISTINCT FROM u.email`,
         [u.map((r) => r.id), u.map((r) => r.name_enc), u.map((r) => r.email_enc), u.map((r) => pii.emailIndex(r.email)), u.map((r) => pii.profileDigest(r.name, r.email)), u.map((r) => r.name), u.map((r) => r.email)],
       );
-      candidates += Number(res[1] ?? 0);
-      progress?.((done += rows.length), all);
-    }
-    let resumes = 0;
-    for (let last = '0'; ; ) {
-      const rows: Array<{ id: string; source: string; external_id: string; text: string }> = await this.db.query(
-        `SELECT id::text AS id, source, external_id, text FROM resumes WHERE text IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-      if (!rows.length) break;
-      last = rows[rows.length - 1]!.id;
-      const res = await this.db.query(
+    }, tick);
+    const resumes = await this.inBatches<{ id: string; source: string; external_id: string; text: string }>(`SELECT id::text AS id, source, external_id, text FROM resumes WHERE text IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, async (rows) => {
+      return this.changed(
         `UPDATE resumes r SET text_enc = u.te, content_hash = u.h, text = NULL
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, te, h, text) WHERE r.id = u.id AND r.text = u.text`,
         [rows.map((r) => r.id), rows.map((r) => pii.encrypt(r.text, piiContext.resumeText(r.source, r.external_id))), rows.map((r) => pii.contentHash(sha1(normalizeText(r.text)))), rows.map((r) => r.text)],
       );
-      resumes += Number(res[1] ?? 0);
-      progress?.((done += rows.length), all);
-    }
-    let alertSubscriptions = 0;
-    for (let last = '0'; ; ) {
-      const rows: Array<{ id: string; email: string }> = await this.db.query(
-        `SELECT id::text AS id, email FROM alert_subscriptions WHERE email IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-      if (!rows.length) break;
-      last = rows[rows.length - 1]!.id;
-      const res = await this.db.query(
+    }, tick);
+    const alertSubscriptions = await this.inBatches<{ id: string; email: string }>(`SELECT id::text AS id, email FROM alert_subscriptions WHERE email IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, async (rows) => {
+      return this.changed(
         `UPDATE alert_subscriptions s SET email_enc = u.ee, email_index = u.ei, email = NULL
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, ee, ei, email) WHERE s.id = u.id AND s.email = u.email`,
         [rows.map((r) => r.id), rows.map((r) => pii.encrypt(r.email, piiContext.subscriptionEmail(r.id))), rows.map((r) => pii.emailIndex(r.email)), rows.map((r) => r.email)],
       );
-      alertSubscriptions += Number(res[1] ?? 0);
-      progress?.((done += rows.length), all);
-    }
-    let alertSuppressions = 0;
-    for (let last = '0'; ; ) {
-      const rows: Array<{ id: string; email: string }> = await this.db.query(
-        `SELECT id::text AS id, email FROM alert_suppressions WHERE email IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-      if (!rows.length) break;
-      last = rows[rows.length - 1]!.id;
+    }, tick);
+    const alertSuppressions = await this.inBatches<{ id: string; email: string }>(`SELECT id::text AS id, email FROM alert_suppressions WHERE email IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, async (rows) => {
       const u = rows.map((r) => {
         const address = r.email.trim().toLowerCase();
         const index = pii.emailIndex(address)!;
@@ -154,9 +149,8 @@ export class PiiMaintenanceService {
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, ee, ei, email) WHERE x.id = u.id AND x.email = u.email`,
         [u.map((r) => r.id), u.map((r) => r.enc), u.map((r) => r.index), u.map((r) => r.email)],
       );
-      alertSuppressions += Number(res[1] ?? 0) + Number(dup[1] ?? 0);
-      progress?.((done += rows.length), all);
-    }
+      return Number(res[1] ?? 0) + Number(dup[1] ?? 0);
+    }, tick);
     return { candidates, resumes, alertSubscriptions, alertSuppressions };
   }
 
@@ -169,19 +163,14 @@ export class PiiMaintenanceService {
     const byColumn: Record<string, number> = {};
     let done = 0;
     for (const { table, column } of PII_ENVELOPE_COLUMNS) {
-      let n = 0;
-      for (let last = '0'; ; ) {
-        const rows: Array<{ id: string; env: string }> = await this.db.query(`SELECT id::text AS id, ${column} AS env FROM ${table} WHERE ${notActive(column)} AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-        if (!rows.length) break;
-        last = rows[rows.length - 1]!.id;
-        const res = await this.db.query(
+      byColumn[`${table}.${column}`] = await this.inBatches<{ id: string; env: string }>(
+        `SELECT id::text AS id, ${column} AS env FROM ${table} WHERE ${notActive(column)} AND id > $1 ORDER BY id LIMIT ${BATCH}`,
+        (rows) => this.changed(
           `UPDATE ${table} t SET ${column} = u.nw FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, old, nw) WHERE t.id = u.id AND t.${column} = u.old`,
           [rows.map((r) => r.id), rows.map((r) => r.env), rows.map((r) => this.pii.ring.rewrap(r.env))],
-        );
-        n += Number(res[1] ?? 0);
-        progress?.((done += rows.length), all);
-      }
-      byColumn[`${table}.${column}`] = n;
+        ),
+        (rows) => progress?.((done += rows), all),
+      );
     }
     return { rewrapped: Object.values(byColumn).reduce((a, b) => a + b, 0), byColumn };
   }
@@ -192,63 +181,36 @@ export class PiiMaintenanceService {
     const all = (await this.count(`SELECT count(*) AS n FROM candidates WHERE name_enc IS NOT NULL OR email_enc IS NOT NULL`)) + (await this.count(`SELECT count(*) AS n FROM resumes WHERE text_enc IS NOT NULL`))
       + (await this.count(`SELECT count(*) AS n FROM alert_subscriptions WHERE email_enc IS NOT NULL`)) + (await this.count(`SELECT count(*) AS n FROM alert_suppressions WHERE email_enc IS NOT NULL`));
     let done = 0;
-    let candidates = 0;
-    for (let last = '0'; ; ) {
-      const rows: Array<{ id: string; source: string; external_id: string; ne: string | null; ee: string | null }> = await this.db.query(
-        `SELECT id::text AS id, source, external_id, name_enc AS ne, email_enc AS ee FROM candidates WHERE (name_enc IS NOT NULL OR email_enc IS NOT NULL) AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-      if (!rows.length) break;
-      last = rows[rows.length - 1]!.id;
-      const res = await this.db.query(
+    const tick = (n: number) => progress?.((done += n), all);
+    const candidates = await this.inBatches<{ id: string; source: string; external_id: string; ne: string | null; ee: string | null }>(`SELECT id::text AS id, source, external_id, name_enc AS ne, email_enc AS ee FROM candidates WHERE (name_enc IS NOT NULL OR email_enc IS NOT NULL) AND id > $1 ORDER BY id LIMIT ${BATCH}`, async (rows) => {
+      return this.changed(
         `UPDATE candidates c SET name = u.name, email = u.email, name_enc = NULL, email_enc = NULL, email_index = NULL, pii_digest = NULL
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, name, email, ne, ee)
           WHERE c.id = u.id AND c.name_enc IS NOT DISTINCT FROM u.ne AND c.email_enc IS NOT DISTINCT FROM u.ee`,
         [rows.map((r) => r.id), rows.map((r) => pii.decrypt(r.ne, piiContext.candidateName(r.source, r.external_id))), rows.map((r) => pii.decrypt(r.ee, piiContext.candidateEmail(r.source, r.external_id))), rows.map((r) => r.ne), rows.map((r) => r.ee)],
       );
-      candidates += Number(res[1] ?? 0);
-      progress?.((done += rows.length), all);
-    }
-    let resumes = 0;
-    for (let last = '0'; ; ) {
-      const rows: Array<{ id: string; source: string; external_id: string; te: string }> = await this.db.query(
-        `SELECT id::text AS id, source, external_id, text_enc AS te FROM resumes WHERE text_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-      if (!rows.length) break;
-      last = rows[rows.length - 1]!.id;
+    }, tick);
+    const resumes = await this.inBatches<{ id: string; source: string; external_id: string; te: string }>(`SELECT id::text AS id, source, external_id, text_enc AS te FROM resumes WHERE text_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, async (rows) => {
       const texts = rows.map((r) => pii.decrypt(r.te, piiContext.resumeText(r.source, r.external_id))!);
-      const res = await this.db.query(
+      return this.changed(
         `UPDATE resumes r SET text = u.text, content_hash = u.h, text_enc = NULL FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, text, h, te) WHERE r.id = u.id AND r.text_enc = u.te`,
         [rows.map((r) => r.id), texts, texts.map((t) => sha1(normalizeText(t))), rows.map((r) => r.te)],
       );
-      resumes += Number(res[1] ?? 0);
-      progress?.((done += rows.length), all);
-    }
-    let alertSubscriptions = 0;
-    for (let last = '0'; ; ) {
-      const rows: Array<{ id: string; ee: string }> = await this.db.query(
-        `SELECT id::text AS id, email_enc AS ee FROM alert_subscriptions WHERE email_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-      if (!rows.length) break;
-      last = rows[rows.length - 1]!.id;
-      const res = await this.db.query(
+    }, tick);
+    const alertSubscriptions = await this.inBatches<{ id: string; ee: string }>(`SELECT id::text AS id, email_enc AS ee FROM alert_subscriptions WHERE email_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, async (rows) => {
+      return this.changed(
         `UPDATE alert_subscriptions s SET email = u.email, email_enc = NULL, email_index = NULL
            FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, email, ee) WHERE s.id = u.id AND s.email_enc = u.ee`,
         [rows.map((r) => r.id), rows.map((r) => pii.decrypt(r.ee, piiContext.subscriptionEmail(r.id))), rows.map((r) => r.ee)],
       );
-      alertSubscriptions += Number(res[1] ?? 0);
-      progress?.((done += rows.length), all);
-    }
-    let alertSuppressions = 0;
-    for (let last = '0'; ; ) {
-      const rows: Array<{ id: string; ei: string; ee: string }> = await this.db.query(
-        `SELECT id::text AS id, email_index AS ei, email_enc AS ee FROM alert_suppressions WHERE email_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [last]);
-      if (!rows.length) break;
-      last = rows[rows.length - 1]!.id;
-      const res = await this.db.query(
+    }, tick);
+    const alertSuppressions = await this.inBatches<{ id: string; ei: string; ee: string }>(`SELECT id::text AS id, email_index AS ei, email_enc AS ee FROM alert_suppressions WHERE email_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, async (rows) => {
+      return this.changed(
         `UPDATE alert_suppressions x SET email = u.email, email_enc = NULL, email_index = NULL
            FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, email, ee) WHERE x.id = u.id AND x.email_enc = u.ee`,
         [rows.map((r) => r.id), rows.map((r) => pii.decrypt(r.ee, piiContext.suppressionEmail(r.ei))), rows.map((r) => r.ee)],
       );
-      alertSuppressions += Number(res[1] ?? 0);
-      progress?.((done += rows.length), all);
-    }
+    }, tick);
     return { candidates, resumes, alertSubscriptions, alertSuppressions };
   }
 }
