@@ -17,6 +17,8 @@ export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
   private server!: SMTPServer;
   port = 0;
+  /** Connection errors the server reported (e.g. ECONNRESET from a killed client). */
+  readonly connectionErrors: string[] = [];
 
   /** `parse: false` keeps only the headers' Message-ID and recipients (cheap for thousands of mails). */
   constructor(private readonly opts: { parse?: boolean } = {}) {}
@@ -48,6 +50,9 @@ export class SmtpSink {
         });
       },
     });
+    // A client that disappears mid-session (a worker SIGKILLed by a crash test) resets its connection; smtp-server
+    // reports that as an 'error' event, which must not crash the test process.
+    this.server.on('error', (err: NodeJS.ErrnoException) => this.connectionErrors.push(err.code ?? err.message));
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
