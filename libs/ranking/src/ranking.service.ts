@@ -204,40 +204,17 @@ export class RankingService {
 
   /** Job features for the pipeline; cached per job for a minute (bounded), so most lists need no query. */
   private async jobFeatures(ids: string[], withDescription: boolean): Promise<Map<string, RankJob>> {
-    const now = Date.now(), out = new Map<string, RankJob>();
-    const missing = withDescription ? ids : ids.filter((id) => {
-      const hit = this.featureCache.get(id);
-      if (hit && now - hit.at < FEATURES_TTL_MS) { out.set(id, hit.job); return false; }
-      return true;
-    });
-    if (missing.length) {
-      const fresh = await this.readJobFeatures(missing, withDescription);
-      if (this.featureCache.size > FEATURE_CACHE_MAX) this.featureCache.clear();
-      for (const [id, job] of fresh) {
-        out.set(id, job);
-        if (!withDescription) this.featureCache.set(id, { at: now, job });
-      }
-    }
-    return out;
+    // rows with descriptions (keyword filters) are read fresh and not cached
+    if (withDescription) return this.readJobFeatures(ids, true);
+    return readThrough(this.featureCache, ids, (missing) => this.readJobFeatures(missing, false));
   }
 
   /** Full job rows (with the company) for a served list; cached per job like the features (same TTL, bounded). */
   async jobEntities(ids: string[]): Promise<Map<string, JobEntity>> {
-    const now = Date.now(), out = new Map<string, JobEntity>();
-    const missing = ids.filter((id) => {
-      const hit = this.entityCache.get(id);
-      if (hit && now - hit.at < FEATURES_TTL_MS) { out.set(id, hit.job); return false; }
-      return true;
-    });
-    if (missing.length) {
+    return readThrough(this.entityCache, ids, async (missing) => {
       const full = await this.db.getRepository(JobEntity).find({ where: { id: In(missing) }, relations: { company: true } });
-      if (this.entityCache.size > FEATURE_CACHE_MAX) this.entityCache.clear();
-      for (const j of full) {
-        out.set(String(j.id), j);
-        this.entityCache.set(String(j.id), { at: now, job: j });
-      }
-    }
-    return out;
+      return new Map(full.map((j) => [String(j.id), j]));
+    });
   }
 
   private async readJobFeatures(ids: string[], withDescription: boolean): Promise<Map<string, RankJob>> {
@@ -392,3 +369,22 @@ export class RankingService {
 }
 
 const jobIndexes = new WeakMap<object, Map<string, number>>();
+
+/** Per-job cache entries younger than FEATURES_TTL_MS are served; the rest are loaded in one call and stored (bounded). */
+async function readThrough<T>(cache: Map<string, { at: number; job: T }>, ids: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+  const now = Date.now(), out = new Map<string, T>();
+  const missing = ids.filter((id) => {
+    const hit = cache.get(id);
+    if (hit && now - hit.at < FEATURES_TTL_MS) { out.set(id, hit.job); return false; }
+    return true;
+  });
+  if (missing.length) {
+    const fresh = await load(missing);
+    if (cache.size > FEATURE_CACHE_MAX) cache.clear();
+    for (const [id, job] of fresh) {
+      out.set(id, job);
+      cache.set(id, { at: now, job });
+    }
+  }
+  return out;
+}
