@@ -248,8 +248,9 @@ describe('job alerts', () => {
     expect(await alerts.processAlert(emailSub, due.getTime())).toMatchObject({ outcome: 'skipped' });
     await makeDue(emailSub);
     await until('empty alert', () => deliveriesOf(emailSub), (ds) => ds.length === 2 && ds[0].status === 'empty');
-    // Posted after the last successful send (the cursor).
-    const fresh = await addJob({ title: 'Platform Engineer', company: 'New Co', postedAgoMs: 0 });
+    // Posted after the last successful send (the cursor), and a few ms before the due time: windows end at the due
+    // time in whole ms, so a job posted within the due time's own millisecond belongs to the next window.
+    const fresh = await addJob({ title: 'Platform Engineer', company: 'New Co', postedAgoMs: 5 });
     await makeDue(emailSub);
     const mails = await smtp.waitFor(2);
     expect(mails).toHaveLength(2);
