@@ -78,6 +78,8 @@ export interface SyncJobData {
 
 export interface SyncOptions {
   onProgress?: (rowsDone: number) => void;
+  /** The import run's own result (with what is not stored: retried batches, the near-duplicate index's size). */
+  onImport?: (result: ImportRunResult) => void;
   /** Crawler politeness overrides (tests use short intervals). */
   crawl?: Partial<CrawlOptions>;
 }
@@ -238,6 +240,7 @@ export class SourcesService {
           source: s.name, sourceName: `source:${s.name} ${s.url ?? s.file ?? s.startUrls[0] ?? ''}`.slice(0, 500), format: s.type === 'career_pages' ? 'jsonld' : s.type === 'xml_feed' ? 'xml' : 'json', onProgress: progress,
           ...(read.worker ? { worker: read.worker } : {}),
         });
+        opts.onImport?.(result);
       }
       const complete = !read.feed.truncated && !read.notModified && (result?.status ?? 'completed') === 'completed';
       const expired = await this.expire(s.name, complete ? read.feed.ids : null);

@@ -10,6 +10,7 @@ import { preparedFileRows, preparedWorkerRows, rowWorkerFile, type WorkerRowsSpe
 import { assertReadable, countLines, formatFromPath, memoryRows, type CsvOptions, type FileFormat, type RowSource } from './readers.js';
 import { preparedInProcess, type PreparedItem, type PreparedSource, type PreparerSettings, type Rejection } from './row-preparer.js';
 import type { ImportKind } from './schemas.js';
+import { HeapBudget } from './heap-budget.js';
 import { LshIndex } from './lsh-index.js';
 import { writeCandidates, writeInteractions, writeJobs, writeResumes, type BatchCounts, type CopyIn, type Lined, type Query } from './writers.js';
 
@@ -37,6 +38,13 @@ export interface ImportRunResult {
   rowsPerSecond?: number;
   /** Batch writes retried after the database connection was lost (a batch retried twice counts 2; not stored, printed by the CLI). */
   retriedBatches?: number;
+  /**
+   * Jobs: the near-duplicate index at the end of the run (not stored). It holds the run's jobs and the stored jobs of
+   * every company the run met, and is the only part of an import's memory that grows with its size.
+   */
+  nearDuplicateIndex?: { jobs: number; bytes: number };
+  /** Full garbage collections made to keep the importing thread's memory flat, and their time (not stored). */
+  collections?: { count: number; ms: number };
 }
 
 export interface ImportOptions {
@@ -167,6 +175,7 @@ export class ImportService {
     const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     const companies = new Map<string, string>();
     const lsh = new LshIndex();
+    const heap = new HeapBudget();
     let batch: Prepared[] = [];
     // One batch is written while the next one is validated and prepared (CPU and database overlap);
     // writes stay strictly sequential.
@@ -176,6 +185,7 @@ export class ImportService {
       if (!batch.length) return;
       const current = batch;
       batch = [];
+      heap.check(); // the written batches' rows are garbage now
       inFlight = writeOne(current);
       inFlight.catch(() => {}); // handled by the next await; avoids an unhandled-rejection crash meanwhile
     };
@@ -217,6 +227,8 @@ export class ImportService {
     }
     await flush();
     await inFlight;
+    if (kind === 'jobs') result.nearDuplicateIndex = { jobs: lsh.size, bytes: lsh.bytes };
+    result.collections = { count: heap.collections, ms: Math.round(heap.collectMs) };
     opts.onProgress?.(result.totalRows);
   }
 

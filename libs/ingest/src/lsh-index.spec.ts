@@ -30,4 +30,19 @@ describe('LshIndex', () => {
     }
     expect(() => index.add('c0', docs[0]!.bands, { source: 's', external_id: 'x' }, [1, 2, 3])).toThrow();
   });
+
+  it('holds under 600 bytes of typed arrays per job at 40,000 jobs, each still findable', () => {
+    const index = new LshIndex();
+    let seed = 1;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed);
+    const job = (i: number) => ({ signature: Uint32Array.from({ length: 128 }, next), bands: Float64Array.from({ length: 32 }, () => next() * 1024 + i) });
+    const kept = new Map<number, ReturnType<typeof job>>();
+    for (let i = 0; i < 40_000; i++) {
+      const j = job(i);
+      if (i % 9999 === 0) kept.set(i, j);
+      index.add(`c${i % 5000}`, j.bands, { source: 's', external_id: `j${i}` }, j.signature);
+    }
+    expect(index.bytes / index.size).toBeLessThan(600);
+    for (const [i, j] of kept) expect(index.find(`c${i % 5000}`, j.bands, j.signature, () => false)?.external_id).toBe(`j${i}`);
+  });
 });

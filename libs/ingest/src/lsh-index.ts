@@ -28,15 +28,18 @@ function linkKey(company: number, band: number): number {
 /** Jobs per signature page and links per link page: the index grows by adding pages, never by copying. */
 const JOB_PAGE_BITS = 12;
 const LINK_PAGE_BITS = 16;
+/** Links per hash-table head before the table doubles: chains of ~4 (a lookup's extra steps are cheap key compares). */
+const LOAD_FACTOR = 4;
 
 /**
  * Memory per indexed job (the part of an import's state that grows with its size): the signature's low 16 bits
  * (256 bytes; two values that differ agree on their low 16 bits with probability 2^-16, which moves a Jaccard
  * estimate by < 0.00002), and per band a key and a chain link (the link's job is implicit: link l is band
- * l % bandCount of job ⌊l / bandCount⌋) plus the hash-table head, ~12 bytes × 32 bands: about 650 bytes per job.
- * Signatures and links live in fixed-size pages (1 MB of signatures, 256 KB per link array), so growing adds a page
- * instead of copying into an array twice the size (the replaced arrays stayed allocated until the importing
- * thread's next full GC: 2-3× the index). Only the heads table is re-allocated (doubling, 4 bytes per link).
+ * l % bandCount of job ⌊l / bandCount⌋), 8 bytes × 32 bands, plus the hash-table heads (one per 2-4 links): about
+ * 550 bytes per job (55 MB for 100,000 jobs; `bytes` says). This is the only part of an import's memory that grows
+ * with the feed. Signatures and links live in fixed-size pages (1 MB of signatures, 256 KB per link array), so
+ * growing adds a page instead of copying into an array twice the size (the replaced arrays stayed allocated until
+ * the importing thread's next full GC: 2-3× the index). Only the heads table is re-allocated (doubling).
  * (Full 32-bit signatures and explicit links in doubling arrays took ~1.4 KB per job, ~2 KB with slack.)
  */
 export class LshIndex {
@@ -58,6 +61,12 @@ export class LshIndex {
 
   get size(): number {
     return this.jobs.length;
+  }
+
+  /** Bytes held in typed arrays (the per-job objects add ~100 bytes each on the heap). */
+  get bytes(): number {
+    const pages = (a: ArrayBufferView[]) => a.reduce((n, p) => n + p.byteLength, 0);
+    return pages(this.signaturePages) + pages(this.nextPages) + pages(this.keyPages) + this.heads.byteLength + this.jobCompany.byteLength;
   }
 
   add(company: string, bands: ArrayLike<number>, job: IndexedJob, signature: ArrayLike<number>): void {
@@ -119,7 +128,7 @@ export class LshIndex {
       this.nextPages.push(new Int32Array(1 << LINK_PAGE_BITS));
       this.keyPages.push(new Int32Array(1 << LINK_PAGE_BITS));
     }
-    if (l >= this.heads.length) this.rehash(this.heads.length * 2);
+    if (l >= this.heads.length * LOAD_FACTOR) this.rehash(this.heads.length * 2);
     this.links++;
     const at = l & ((1 << LINK_PAGE_BITS) - 1);
     const slot = key & (this.heads.length - 1);

@@ -105,12 +105,17 @@ async function loadCompanies(q: Query, index: LshIndex, companyIds: string[]): P
   const fresh = companyIds.filter((c) => !index.companies.has(c));
   if (!fresh.length) return;
   for (const c of fresh) index.companies.add(c);
-  const rows = await q(`SELECT id::text, source, external_id, company_id::text, normalized_title, description FROM jobs WHERE company_id = ANY($1::bigint[]) AND status <> 'duplicate' ORDER BY id`, [fresh]);
-  for (const r of rows) {
-    const { signature, bands } = textMinhash(signatureText(r.normalized_title, r.description));
-    index.add(r.company_id, bands, { id: r.id, source: r.source, external_id: r.external_id }, signature);
+  // In slices: a re-import's first batch meets thousands of companies, and their stored jobs' descriptions read in
+  // one query held ~200 MB at once (100,000 stored jobs). Each company's jobs still go in in id order.
+  for (let i = 0; i < fresh.length; i += LOAD_COMPANIES_PER_QUERY) {
+    const rows = await q(`SELECT id::text, source, external_id, company_id::text, normalized_title, description FROM jobs WHERE company_id = ANY($1::bigint[]) AND status <> 'duplicate' ORDER BY id`, [fresh.slice(i, i + LOAD_COMPANIES_PER_QUERY)]);
+    for (const r of rows) {
+      const { signature, bands } = textMinhash(signatureText(r.normalized_title, r.description));
+      index.add(r.company_id, bands, { id: r.id, source: r.source, external_id: r.external_id }, signature);
+    }
   }
 }
+const LOAD_COMPANIES_PER_QUERY = 250;
 
 type Canonical = { id: string } | { externalId: string };
 
@@ -152,7 +157,9 @@ export async function writeJobs(q: Query, batch: Array<Lined<PreparedJob>>, comp
     canonical.push(found);
     if (!found) {
       batchHash.set(row.content_hash, row.external_id);
-      if (company) index.add(company, row.lsh_bands, { source: row.source, external_id: row.external_id }, row.minhash);
+      // An unchanged re-import: the row's stored self (same content, so the same signature) is in the index already.
+      const indexed = !!byHash.get(row.content_hash)?.some(isSelf);
+      if (company && !indexed) index.add(company, row.lsh_bands, { source: row.source, external_id: row.external_id }, row.minhash);
     }
   }
 
