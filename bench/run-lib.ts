@@ -507,8 +507,10 @@ export const ENTRIES: Entry[] = [
     timeout: { small: 600, full: 3600 },
     rows: [
       { metric: 'alerts/s with 1 worker', path: 'configurations.0.alertsPerSecond', unit: '/s' },
-      { metric: 'alert speed-up, last worker count vs 1', path: ['configurations.2.alertSpeedup', 'configurations.1.alertSpeedup'], unit: '×' },
-      { metric: 'evaluation speed-up, last worker count vs 1', path: ['configurations.2.evalSpeedup', 'configurations.1.evalSpeedup'], unit: '×' },
+      { metric: 'alerts/s with 2 workers', path: 'configurations.1.alertsPerSecond', unit: '/s' },
+      { metric: 'alert speed-up, 2 workers vs 1', path: 'configurations.1.alertSpeedup', unit: '×' },
+      { metric: 'alert speed-up, 4 workers vs 1', path: 'configurations.2.alertSpeedup', unit: '×' },
+      { metric: 'evaluation speed-up, 2 workers vs 1', path: 'configurations.1.evalSpeedup', unit: '×' },
       { metric: 'results identical for every worker count', path: 'identical', target: T('==', true) },
     ],
   },
