@@ -2,8 +2,9 @@
  * Keeps a long import's heap near its live size. Rows cross from the prepare worker and wait for their batch's
  * write long enough to be promoted to the old generation, so a 100,000-job feed leaves ~300 MB of dead rows there;
  * V8 grows the old generation instead of collecting it (measured: 170 MB old space at 50,000 jobs, 215 MB at
- * 100,000, with a 46 MB live heap), and peak memory then grows with the feed. A full collection between batches
- * (~20-40 ms each, once the heap is `slackBytes` above what was live after the previous one) keeps it flat.
+ * 100,000, with a 46 MB live heap), and peak memory then grows with the feed. A full collection between batches,
+ * once the heap is `slackBytes` above what stayed live after the previous one (or the array buffers half that),
+ * keeps it flat: 8 collections, ~0.6 s in all, for 100,000 jobs.
  * The collector is reached the way jest's leak detector does: expose it, then take it from a fresh context.
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
