@@ -20,7 +20,7 @@
 // subscribers, a 6,000-candidate market and an ALS model. --subscribers and --strategy override them.
 import { execFile, fork, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -151,6 +151,22 @@ const cpuSeconds = (pid) => {
   }
 };
 const workersCpu = (ws) => ws.reduce((a, w) => a + cpuSeconds(w.pid), 0);
+// CPU seconds of every PostgreSQL process on this machine (backends, auxiliary processes, and through the
+// postmaster's children times the backends that have exited): the database's share of the cores.
+const postgresCpu = () => {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes(' (postgres) ')) continue;
+      const f = stat.split(') ')[1].split(' ');
+      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
+    } catch {
+      // the process exited meanwhile
+    }
+  }
+  return total;
+};
 const sha = (s) => createHash('sha256').update(s).digest('hex');
 
 async function runConfiguration(W) {
@@ -218,6 +234,7 @@ async function runConfiguration(W) {
   // concurrent tick a no-op).
   await sql.query(`UPDATE alert_subscriptions SET next_due_at = now() - interval '1 second' WHERE created_by = 'bench'`);
   cpu0 = workersCpu(workers);
+  const pg0 = postgresCpu(), sink0 = cpuSeconds(sink.pid);
   t0 = Date.now();
   const queued = await enqueueDue(env);
   let lastPrint = Date.now();
@@ -239,6 +256,7 @@ async function runConfiguration(W) {
   // The batch's own time: from the first alert a worker took to the last one finished.
   const alertSeconds = (await sql.query(`SELECT extract(epoch FROM max(finished_at) - min(created_at))::float8 AS s FROM alert_deliveries`)).rows[0].s;
   const alertCpu = workersCpu(workers) - cpu0;
+  const pgCpu = postgresCpu() - pg0, sinkCpu = cpuSeconds(sink.pid) - sink0;
   const smtp = await sinkStats();
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => (w.exitCode !== null ? null : new Promise((r) => w.once('exit', r)))));
@@ -258,7 +276,7 @@ async function runConfiguration(W) {
   const alertPrint = sha(rows.map((r) => [r.candidate, r.status, r.model_ref, r.model_version, r.experiment_key, r.variant, r.sent].join('|')).join('\n')).slice(0, 12);
   await sql.end();
   return {
-    workers: W, evalCpu, alertCpu, evalSeconds, evalWallSeconds, alertWallSeconds, evalUsers, evalShards: SHARDS, evalWorkers, evalPrint, evalPhases: phases,
+    workers: W, evalCpu, alertCpu, pgCpu, sinkCpu, evalSeconds, evalWallSeconds, alertWallSeconds, evalUsers, evalShards: SHARDS, evalWorkers, evalPrint, evalPhases: phases,
     alertSeconds, queued, alerts: rows.length, deliveries: by, ledger, smtp, alertPrint, load: loads.reduce((a, l) => a + l, 0) / Math.max(1, loads.length),
   };
 }
@@ -280,7 +298,7 @@ try {
     log(`W=${W}: starting ${W} worker process(es), load ${load()}`);
     const r = await runConfiguration(W);
     results.push(r);
-    log(`W=${W} done: ${r.alerts.toLocaleString()} alerts in ${r.alertSeconds.toFixed(1)} s (${(r.alerts / r.alertSeconds).toFixed(1)}/s, ${r.alertCpu.toFixed(1)} worker CPU-s), evaluation ${r.evalSeconds.toFixed(1)} s (shards ${r.evalPhases.shards.toFixed(1)} s), mean load ${r.load.toFixed(2)}, fingerprint ${r.evalPrint}/${r.alertPrint}`);
+    log(`W=${W} done: ${r.alerts.toLocaleString()} alerts in ${r.alertSeconds.toFixed(1)} s (${(r.alerts / r.alertSeconds).toFixed(1)}/s; CPU-s: workers ${r.alertCpu.toFixed(1)}, PostgreSQL ${r.pgCpu.toFixed(1)}, SMTP sink ${r.sinkCpu.toFixed(1)}), evaluation ${r.evalSeconds.toFixed(1)} s (shards ${r.evalPhases.shards.toFixed(1)} s), mean load ${r.load.toFixed(2)}, fingerprint ${r.evalPrint}/${r.alertPrint}`);
   }
 } finally {
   sink.kill('SIGTERM');
@@ -312,6 +330,11 @@ console.log(JSON.stringify({
     // has a core to itself, so it shows per-process efficiency even when other load takes the machine's cores.
     alertWorkerCpuSeconds: Number(r.alertCpu.toFixed(1)), alertsPerWorkerCpuSecond: r.alertCpu > 0 ? Number((r.alerts / r.alertCpu).toFixed(1)) : null,
     evalWorkerCpuSeconds: Number(r.evalCpu.toFixed(1)),
+    // Where the alert batch's CPU went (workers, PostgreSQL, the SMTP sink) and what that allows on these cores: at
+    // cpuMsPerAlert of CPU per alert, the cores can carry at most cores / cpuMsPerAlert × 1000 alerts/s.
+    alertPostgresCpuSeconds: Number(r.pgCpu.toFixed(1)), alertSinkCpuSeconds: Number(r.sinkCpu.toFixed(1)),
+    cpuMsPerAlert: Number((((r.alertCpu + r.pgCpu + r.sinkCpu) / r.alerts) * 1000).toFixed(2)),
+    coresCeilingAlertsPerSecond: r.alertCpu + r.pgCpu + r.sinkCpu > 0 ? Number(((cpus().length * r.alerts) / (r.alertCpu + r.pgCpu + r.sinkCpu)).toFixed(1)) : null,
     deliveries: r.deliveries, ledgerRows: r.ledger, smtp: r.smtp, load1DuringAlerts: Number(r.load.toFixed(2)),
   })),
 }));
