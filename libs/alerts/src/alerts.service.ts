@@ -448,7 +448,7 @@ export class AlertsService implements OnModuleDestroy {
     if (!to) return this.finish(d, 'suppressed', 'the subscription has no address');
     const unsubscribeUrl = this.unsubscribeUrl(d.subscription_id);
     const jobs = d.items.map((i) => ({ title: i.title, company: i.company, location: i.location, remote: false, salary: null, clickUrl: this.clickUrl(d.id, i.jobId, i.position), reasons: (i.reasons ?? []).map((r) => r.text) }));
-    const recipientName = d.candidate_name_enc ? PiiCipher.forConfig(this.config).decrypt(d.candidate_name_enc, piiContext.candidateName(d.candidate_source!, d.candidate_external_id!)) : d.candidate_name;
+    const recipientName = this.pii.reveal(d.candidate_name_enc, d.candidate_name, piiContext.candidateName(d.candidate_source!, d.candidate_external_id!));
     const mail = renderAlertEmail({ recipientName, jobs, unsubscribeUrl, frequency: d.frequency });
     let started = Date.now();
     const r = await this.mailer.send(

@@ -139,17 +139,16 @@ export class PiiMaintenanceService {
         return { id: r.id, email: r.email, index, enc: pii.encrypt(address, piiContext.suppressionEmail(index))! };
       });
       // An address already suppressed under its index (a newer entry): the legacy duplicate goes.
-      const dup = await this.db.query(
+      const removed = await this.changed(
         `DELETE FROM alert_suppressions x USING unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, ei, email)
           WHERE x.id = u.id AND x.email = u.email AND EXISTS (SELECT 1 FROM alert_suppressions y WHERE y.email_index = u.ei)`,
         [u.map((r) => r.id), u.map((r) => r.index), u.map((r) => r.email)],
       );
-      const res = await this.db.query(
+      return removed + (await this.changed(
         `UPDATE alert_suppressions x SET email_enc = u.ee, email_index = u.ei, email = NULL
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, ee, ei, email) WHERE x.id = u.id AND x.email = u.email`,
         [u.map((r) => r.id), u.map((r) => r.enc), u.map((r) => r.index), u.map((r) => r.email)],
-      );
-      return Number(res[1] ?? 0) + Number(dup[1] ?? 0);
+      ));
     }, tick);
     return { candidates, resumes, alertSubscriptions, alertSuppressions };
   }
